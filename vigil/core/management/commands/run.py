@@ -1,0 +1,67 @@
+"""`vigil run [--host H] [--port P]`: everything the embedded installation needs, in one command.
+
+Migrates the database, builds the demo district when the database is empty, starts the
+background-task worker, then serves the web app and API with uvicorn until interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+import uvicorn
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from vigil.core.management.commands.demo import logins_text
+from vigil.demo import builder
+from vigil.sites.models import District
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo when empty, start the worker and serve Vigil."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("VIGIL_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("VIGIL_PORT", "8000")))
+        parser.add_argument("--no-demo", action="store_true", help="Never load the demo district.")
+        parser.add_argument("--no-worker", action="store_true", help="Do not start the worker.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        demo_loaded = False
+        if not options["no_demo"] and not District.objects.exists():
+            self.stdout.write("Empty database: building the fictional demo district…")
+            builder.build()
+            demo_loaded = True
+        worker = None
+        if not options["no_worker"]:
+            # The worker is a separate process so a long job never blocks a web request.
+            worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+                [sys.executable, "-m", "vigil", "db_worker"], env=os.environ.copy()
+            )
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(self.style.SUCCESS(f"\nVigil is running at {url}"))
+        self.stdout.write(f"Data directory: {settings.DATA_DIR}")
+        district = District.objects.first()
+        if district is not None and district.fictional:
+            self.stdout.write(logins_text())
+        elif demo_loaded is False and district is None:
+            self.stdout.write("No district yet: create a first user with `vigil createuser`.")
+        self.stdout.write("Press Ctrl+C to stop.\n")
+        sys.stdout.flush()
+        try:
+            uvicorn.run(
+                "config.asgi:application",
+                host=options["host"],
+                port=options["port"],
+                log_level="warning",
+                lifespan="off",
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
