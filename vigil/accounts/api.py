@@ -1,6 +1,7 @@
 """REST routes about people: who am I, and the directory."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: django-ninja builds its schemas from the
+# evaluated annotations of the route functions.
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -12,12 +13,10 @@ from vigil.core.permissions import Action, grants_for, roles_of
 
 router = Router(tags=["accounts"])
 
-
 class ScopeOut(Schema):
     action: str
     district: bool
     school_ids: list[int]
-
 
 class MeOut(Schema):
     id: int
@@ -26,7 +25,6 @@ class MeOut(Schema):
     roles: list[str]
     grants: list[ScopeOut]
 
-
 class PersonOut(Schema):
     id: int
     username: str
@@ -34,7 +32,6 @@ class PersonOut(Schema):
     last_name: str
     title: str
     is_active: bool
-
 
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> MeOut:
@@ -52,7 +49,6 @@ def me(request: HttpRequest) -> MeOut:
         roles=[str(r) for r in roles_of(user)],
         grants=grants,
     )
-
 
 @router.get("/people", response=list[PersonOut])
 @paginate(LimitOffsetPagination)

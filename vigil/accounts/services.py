@@ -133,7 +133,7 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 
 def token_authenticate(raw: str) -> ApiToken | None:
     """The active token matching ``raw``, or None; marks it used (at most once a minute)."""
-    parts = raw.split("_")
+    parts = raw.split("_", 2)  # the secret itself may contain "_"
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
     token = ApiToken.objects.usable().select_related("user").filter(key_id=parts[1]).first()

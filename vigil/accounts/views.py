@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -55,7 +56,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             device = TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
     assert device is not None
     form = TotpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    allowed, throttle = device.verify_is_allowed()
+    if request.method == "POST" and form.is_valid() and not allowed:
+        # django-otp doubles the wait after each wrong code, against guessing.
+        wait = (throttle or {}).get("locked_until")
+        seconds = max(1, int((wait - timezone.now()).total_seconds()) + 1) if wait else 1
+        form.add_error("code", f"Too many wrong codes. Wait {seconds} s, then try again.")
+    elif request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             if enrolling:
                 device.confirmed = True

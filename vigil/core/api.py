@@ -1,6 +1,7 @@
 """REST route of the audit log (read-only: the log has no write route by design)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: django-ninja builds its schemas from the
+# evaluated annotations of the route functions.
 
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,6 @@ from vigil.core.models import AuditEntry
 from vigil.core.permissions import Action
 
 router = Router(tags=["audit"])
-
 
 class AuditEntryOut(Schema):
     seq: int
@@ -31,7 +31,6 @@ class AuditEntryOut(Schema):
     reason: str
     request_id: str
     hash: str
-
 
 @router.get("/audit", response=list[AuditEntryOut])
 @paginate(LimitOffsetPagination)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
 
 
 @register(Tags.security, deploy=True)
@@ -16,7 +17,11 @@ def vigil_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     errors: list[Error] = []
     if settings.DEBUG:
         errors.append(Error("VIGIL_DEBUG is on.", hint="Unset VIGIL_DEBUG.", id="vigil.E001"))
-    if len(settings.SECRET_KEY) < 50 or len(set(settings.SECRET_KEY)) < 5:
+    try:
+        secret_key = str(settings.SECRET_KEY)
+    except ImproperlyConfigured:  # Django refuses to hand out an empty key
+        secret_key = ""
+    if len(secret_key) < 50 or len(set(secret_key)) < 5:
         errors.append(
             Error(
                 "VIGIL_SECRET_KEY is missing or too short.",

@@ -110,7 +110,7 @@ HIGH_SCHOOL = CampusPlan(
     slug="cedar-hollow-hs",
     level=SchoolLevel.HIGH,
     address="1200 Quarry Road, Cedar Hollow (fictional)",
-    phone="(555) 010-1200",
+    phone="(530) 555-0120",
     origin=Origin(lat=38.5412, lng=-121.7613),
     size=(420, 330),
     buildings=(
@@ -255,7 +255,7 @@ MIDDLE_SCHOOL = CampusPlan(
     slug="juniper-ridge-ms",
     level=SchoolLevel.MIDDLE,
     address="455 Ridgeline Avenue, Cedar Hollow (fictional)",
-    phone="(555) 010-4550",
+    phone="(530) 555-0145",
     origin=Origin(lat=38.5530, lng=-121.7402),
     size=(260, 220),
     buildings=(
@@ -306,7 +306,7 @@ ELEMENTARY_SCHOOL = CampusPlan(
     slug="willow-creek-es",
     level=SchoolLevel.ELEMENTARY,
     address="78 Creekside Lane, Cedar Hollow (fictional)",
-    phone="(555) 010-0780",
+    phone="(530) 555-0178",
     origin=Origin(lat=38.5335, lng=-121.7290),
     size=(200, 160),
     buildings=(
@@ -460,7 +460,7 @@ def _build_logins(seed: int, schools: dict[str, School]) -> dict[str, User]:
             title=login.title,
             is_demo=True,
         )
-        user.mobile_phone = f"(555) 01{n:02d}-{rng.randint(1000, 9999)}"
+        user.mobile_phone = f"(530) 555-01{rng.randint(0, 99):02d}"
         user.badge_number = f"CH-{rng.randint(100, 999)}" if login.role == Role.OFFICER else ""
         user.save()
         accounts.role_assign(
@@ -502,7 +502,7 @@ def build(seed: int = DEFAULT_SEED) -> BuildResult:
             slug="cedar-hollow",
             time_zone="America/Los_Angeles",
             fictional=True,
-            security_phone="(555) 010-9110",
+            security_phone="(530) 555-0111",
         )
         result = BuildResult(district=district)
         for step in STEPS:

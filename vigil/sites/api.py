@@ -1,6 +1,7 @@
 """REST routes of the knowledge base."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: django-ninja builds its schemas from the
+# evaluated annotations of the route functions.
 
 from typing import Literal
 
@@ -17,7 +18,6 @@ from vigil.sites.models import Area, School
 
 router = Router(tags=["sites"])
 
-
 class SchoolOut(Schema):
     id: int
     slug: str
@@ -31,14 +31,12 @@ class SchoolOut(Schema):
     area_count: int
     high_risk_count: int
 
-
 class SchoolPatch(Schema):
     name: str | None = Field(None, min_length=2, max_length=200)
     address: str | None = Field(None, max_length=300)
     phone: str | None = Field(None, max_length=40, pattern=r"^[0-9+() .-]*$")
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
-
 
 class BuildingOut(Schema):
     id: int
@@ -47,7 +45,6 @@ class BuildingOut(Schema):
     code: str
     level_count: int
     area_count: int
-
 
 class AreaOut(Schema):
     id: int
@@ -60,19 +57,16 @@ class AreaOut(Schema):
     risk: str
     isolated: bool
 
-
 @router.get("/schools", response=list[SchoolOut])
 @paginate(LimitOffsetPagination)
 def list_schools(request: HttpRequest):  # type: ignore[no-untyped-def]
     require(request, Action.SITES_VIEW)
     return selectors.schools_for(request.user)
 
-
 @router.get("/schools/{school_id}", response=SchoolOut)
 def get_school(request: HttpRequest, school_id: int) -> School:
     require(request, Action.SITES_VIEW)
     return get_object_or_404(selectors.schools_for(request.user), pk=school_id)
-
 
 @router.patch("/schools/{school_id}", response=SchoolOut)
 def patch_school(request: HttpRequest, school_id: int, payload: SchoolPatch) -> School:
@@ -88,14 +82,12 @@ def patch_school(request: HttpRequest, school_id: int, payload: SchoolPatch) -> 
     school.save()
     return get_object_or_404(selectors.schools_for(request.user), pk=school.pk)
 
-
 @router.get("/buildings", response=list[BuildingOut])
 @paginate(LimitOffsetPagination)
 def list_buildings(request: HttpRequest, school_id: int | None = None):  # type: ignore[no-untyped-def]
     require(request, Action.SITES_VIEW)
     qs = selectors.buildings_for(request.user).order_by("school_id", "code")
     return qs.filter(school_id=school_id) if school_id is not None else qs
-
 
 @router.get("/areas", response=list[AreaOut])
 @paginate(LimitOffsetPagination)
