@@ -215,11 +215,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "VIGIL_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        )
-    }
+    "default": {"BACKEND": os.environ.get("VIGIL_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
 
 LOGGING = {

@@ -28,7 +28,11 @@ from vigil.sites.models import Area, Building, District, Level, School
 
 SCHOOLS = ("cedar-hollow-hs", "juniper-ridge-ms", "willow-creek-es")
 # A person who holds a role at exactly the named school(s), used as the target of people pages.
-PERSON_AT = {"cedar-hollow-hs": "officer", "juniper-ridge-ms": "officer2", "willow-creek-es": "frontdesk"}
+PERSON_AT = {
+    "cedar-hollow-hs": "officer",
+    "juniper-ridge-ms": "officer2",
+    "willow-creek-es": "frontdesk",
+}
 PERSON_SCHOOLS = {
     "officer": {"cedar-hollow-hs"},
     "officer2": {"juniper-ridge-ms", "willow-creek-es"},
@@ -68,69 +72,261 @@ def _b(ctx: Ctx) -> Building:
 
 CASES: tuple[Case, ...] = (
     Case("healthz", "get", lambda c: "/healthz", None, 200, public=True, scoped=False),
-    Case("accounts:login", "get", lambda c: reverse("accounts:login"), None, 200, public=True,
-         scoped=False, ok_signed_in=302),
+    Case(
+        "accounts:login",
+        "get",
+        lambda c: reverse("accounts:login"),
+        None,
+        200,
+        public=True,
+        scoped=False,
+        ok_signed_in=302,
+    ),
     Case("web:home", "get", lambda c: "/", None, 200, scoped=False),
-    Case("web:switch_school", "post", lambda c: reverse("web:switch_school"), Action.SITES_VIEW, 302,
-         data=lambda c: {"school": str(c.school.pk), "next": "/"}),
-    Case("accounts:two_factor", "get", lambda c: reverse("accounts:two_factor"), None, 200, scoped=False),
+    Case(
+        "web:switch_school",
+        "post",
+        lambda c: reverse("web:switch_school"),
+        Action.SITES_VIEW,
+        302,
+        data=lambda c: {"school": str(c.school.pk), "next": "/"},
+    ),
+    Case(
+        "accounts:two_factor",
+        "get",
+        lambda c: reverse("accounts:two_factor"),
+        None,
+        200,
+        scoped=False,
+    ),
     Case("accounts:account", "get", lambda c: reverse("accounts:account"), None, 200, scoped=False),
-    Case("accounts:account#issue", "post", lambda c: reverse("accounts:account"), Action.TOKENS_MANAGE, 200,
-         scoped=False, data=lambda c: {"name": "Door sync", "actions": [Action.SITES_VIEW.value]}),
-    Case("accounts:password_change", "get", lambda c: reverse("accounts:password_change"), None, 200, scoped=False),
-    Case("accounts:token_revoke", "post", lambda c: reverse("accounts:token_revoke", args=[c.token.pk]),
-         Action.TOKENS_MANAGE, 302, scoped=False),
+    Case(
+        "accounts:account#issue",
+        "post",
+        lambda c: reverse("accounts:account"),
+        Action.TOKENS_MANAGE,
+        200,
+        scoped=False,
+        data=lambda c: {"name": "Door sync", "actions": [Action.SITES_VIEW.value]},
+    ),
+    Case(
+        "accounts:password_change",
+        "get",
+        lambda c: reverse("accounts:password_change"),
+        None,
+        200,
+        scoped=False,
+    ),
+    Case(
+        "accounts:token_revoke",
+        "post",
+        lambda c: reverse("accounts:token_revoke", args=[c.token.pk]),
+        Action.TOKENS_MANAGE,
+        302,
+        scoped=False,
+    ),
     Case("accounts:logout", "post", lambda c: reverse("accounts:logout"), None, 302, scoped=False),
-    Case("accounts:people", "get", lambda c: reverse("accounts:people"), Action.PEOPLE_VIEW, 200, scoped=False),
-    Case("accounts:person", "get", lambda c: reverse("accounts:person", args=[c.person.pk]),
-         Action.PEOPLE_VIEW, 200, person_scoped=True),
-    Case("accounts:person_reveal_phone", "post",
-         lambda c: reverse("accounts:person_reveal_phone", args=[c.person.pk]),
-         Action.PEOPLE_REVEAL_CONTACT, 200, person_scoped=True,
-         data=lambda c: {"reason": "call-out for the gym alarm"}),
-    Case("accounts:person_create", "get", lambda c: reverse("accounts:person_create"), Action.PEOPLE_MANAGE, 200, scoped=False),
-    Case("accounts:person_create#post", "post", lambda c: reverse("accounts:person_create"),
-         Action.PEOPLE_MANAGE, 302, scoped=False,
-         data=lambda c: {"username": "new.officer", "first_name": "New", "last_name": "Officer",
-                         "password": "correct horse battery"}),
-    Case("accounts:person_roles", "get", lambda c: reverse("accounts:person_roles", args=[c.person.pk]),
-         Action.PEOPLE_MANAGE, 200, person_scoped=True),
-    Case("accounts:person_roles#post", "post", lambda c: reverse("accounts:person_roles", args=[c.person.pk]),
-         Action.PEOPLE_MANAGE, 302, person_scoped=True,
-         data=lambda c: {"role": Role.LIAISON.value, "schools": [str(c.school.pk)]}),
-    Case("accounts:person_deactivate", "get", lambda c: reverse("accounts:person_deactivate", args=[c.person.pk]),
-         Action.PEOPLE_MANAGE, 200, person_scoped=True),
-    Case("accounts:person_deactivate#post", "post",
-         lambda c: reverse("accounts:person_deactivate", args=[c.person.pk]),
-         Action.PEOPLE_MANAGE, 302, person_scoped=True),
-    Case("sites:schools", "get", lambda c: reverse("sites:schools"), Action.SITES_VIEW, 200, scoped=False),
-    Case("sites:school", "get", lambda c: reverse("sites:school", args=[c.school.slug]), Action.SITES_VIEW, 200),
-    Case("sites:school_edit", "get", lambda c: reverse("sites:school_edit", args=[c.school.slug]),
-         Action.SITES_CHANGE, 200),
-    Case("sites:school_edit#post", "post", lambda c: reverse("sites:school_edit", args=[c.school.slug]),
-         Action.SITES_CHANGE, 302,
-         data=lambda c: {"name": c.school.name + " renamed", "address": c.school.address, "phone": "",
-                         "latitude": c.school.latitude, "longitude": c.school.longitude}),
-    Case("sites:building", "get", lambda c: reverse("sites:building", args=[c.school.slug, _b(c).pk]),
-         Action.SITES_VIEW, 200),
-    Case("core:audit_log", "get", lambda c: reverse("core:audit_log"), Action.AUDIT_VIEW, 200, scoped=False),
+    Case(
+        "accounts:people",
+        "get",
+        lambda c: reverse("accounts:people"),
+        Action.PEOPLE_VIEW,
+        200,
+        scoped=False,
+    ),
+    Case(
+        "accounts:person",
+        "get",
+        lambda c: reverse("accounts:person", args=[c.person.pk]),
+        Action.PEOPLE_VIEW,
+        200,
+        person_scoped=True,
+    ),
+    Case(
+        "accounts:person_reveal_phone",
+        "post",
+        lambda c: reverse("accounts:person_reveal_phone", args=[c.person.pk]),
+        Action.PEOPLE_REVEAL_CONTACT,
+        200,
+        person_scoped=True,
+        data=lambda c: {"reason": "call-out for the gym alarm"},
+    ),
+    Case(
+        "accounts:person_create",
+        "get",
+        lambda c: reverse("accounts:person_create"),
+        Action.PEOPLE_MANAGE,
+        200,
+        scoped=False,
+    ),
+    Case(
+        "accounts:person_create#post",
+        "post",
+        lambda c: reverse("accounts:person_create"),
+        Action.PEOPLE_MANAGE,
+        302,
+        scoped=False,
+        data=lambda c: {
+            "username": "new.officer",
+            "first_name": "New",
+            "last_name": "Officer",
+            "password": "correct horse battery",
+        },
+    ),
+    Case(
+        "accounts:person_roles",
+        "get",
+        lambda c: reverse("accounts:person_roles", args=[c.person.pk]),
+        Action.PEOPLE_MANAGE,
+        200,
+        person_scoped=True,
+    ),
+    Case(
+        "accounts:person_roles#post",
+        "post",
+        lambda c: reverse("accounts:person_roles", args=[c.person.pk]),
+        Action.PEOPLE_MANAGE,
+        302,
+        person_scoped=True,
+        data=lambda c: {"role": Role.LIAISON.value, "schools": [str(c.school.pk)]},
+    ),
+    Case(
+        "accounts:person_deactivate",
+        "get",
+        lambda c: reverse("accounts:person_deactivate", args=[c.person.pk]),
+        Action.PEOPLE_MANAGE,
+        200,
+        person_scoped=True,
+    ),
+    Case(
+        "accounts:person_deactivate#post",
+        "post",
+        lambda c: reverse("accounts:person_deactivate", args=[c.person.pk]),
+        Action.PEOPLE_MANAGE,
+        302,
+        person_scoped=True,
+    ),
+    Case(
+        "sites:schools",
+        "get",
+        lambda c: reverse("sites:schools"),
+        Action.SITES_VIEW,
+        200,
+        scoped=False,
+    ),
+    Case(
+        "sites:school",
+        "get",
+        lambda c: reverse("sites:school", args=[c.school.slug]),
+        Action.SITES_VIEW,
+        200,
+    ),
+    Case(
+        "sites:school_edit",
+        "get",
+        lambda c: reverse("sites:school_edit", args=[c.school.slug]),
+        Action.SITES_CHANGE,
+        200,
+    ),
+    Case(
+        "sites:school_edit#post",
+        "post",
+        lambda c: reverse("sites:school_edit", args=[c.school.slug]),
+        Action.SITES_CHANGE,
+        302,
+        data=lambda c: {
+            "name": c.school.name + " renamed",
+            "address": c.school.address,
+            "phone": "",
+            "latitude": c.school.latitude,
+            "longitude": c.school.longitude,
+        },
+    ),
+    Case(
+        "sites:building",
+        "get",
+        lambda c: reverse("sites:building", args=[c.school.slug, _b(c).pk]),
+        Action.SITES_VIEW,
+        200,
+    ),
+    Case(
+        "core:audit_log",
+        "get",
+        lambda c: reverse("core:audit_log"),
+        Action.AUDIT_VIEW,
+        200,
+        scoped=False,
+    ),
     # API
     Case("GET /me", "get", lambda c: "/api/me", None, 200, scoped=False, api=True),
-    Case("GET /schools", "get", lambda c: "/api/schools", Action.SITES_VIEW, 200, scoped=False, api=True),
-    Case("GET /schools/{school_id}", "get", lambda c: f"/api/schools/{c.school.pk}", Action.SITES_VIEW, 200, api=True),
-    Case("PATCH /schools/{school_id}", "patch", lambda c: f"/api/schools/{c.school.pk}", Action.SITES_CHANGE, 200,
-         api=True, json=True, data=lambda c: {"phone": "(555) 010-7777"}),
-    Case("GET /buildings", "get", lambda c: "/api/buildings", Action.SITES_VIEW, 200, scoped=False, api=True),
-    Case("GET /areas", "get", lambda c: "/api/areas", Action.SITES_VIEW, 200, scoped=False, api=True),
-    Case("GET /people", "get", lambda c: "/api/people", Action.PEOPLE_VIEW, 200, scoped=False, api=True),
-    Case("GET /audit", "get", lambda c: "/api/audit", Action.AUDIT_VIEW, 200, scoped=False, api=True),
+    Case(
+        "GET /schools",
+        "get",
+        lambda c: "/api/schools",
+        Action.SITES_VIEW,
+        200,
+        scoped=False,
+        api=True,
+    ),
+    Case(
+        "GET /schools/{school_id}",
+        "get",
+        lambda c: f"/api/schools/{c.school.pk}",
+        Action.SITES_VIEW,
+        200,
+        api=True,
+    ),
+    Case(
+        "PATCH /schools/{school_id}",
+        "patch",
+        lambda c: f"/api/schools/{c.school.pk}",
+        Action.SITES_CHANGE,
+        200,
+        api=True,
+        json=True,
+        data=lambda c: {"phone": "(555) 010-7777"},
+    ),
+    Case(
+        "GET /buildings",
+        "get",
+        lambda c: "/api/buildings",
+        Action.SITES_VIEW,
+        200,
+        scoped=False,
+        api=True,
+    ),
+    Case(
+        "GET /areas", "get", lambda c: "/api/areas", Action.SITES_VIEW, 200, scoped=False, api=True
+    ),
+    Case(
+        "GET /people",
+        "get",
+        lambda c: "/api/people",
+        Action.PEOPLE_VIEW,
+        200,
+        scoped=False,
+        api=True,
+    ),
+    Case(
+        "GET /audit", "get", lambda c: "/api/audit", Action.AUDIT_VIEW, 200, scoped=False, api=True
+    ),
     Case("GET /docs", "get", lambda c: "/api/docs", None, 200, public=True, scoped=False, api=True),
-    Case("GET /openapi.json", "get", lambda c: "/api/openapi.json", None, 200, public=True, scoped=False, api=True),
+    Case(
+        "GET /openapi.json",
+        "get",
+        lambda c: "/api/openapi.json",
+        None,
+        200,
+        public=True,
+        scoped=False,
+        api=True,
+    ),
 )
 
 ROLES: dict[str, Role] = {login.username: login.role for login in DEMO_LOGINS}
 ROLE_SCHOOLS: dict[str, set[str] | None] = {
-    login.username: (set(login.schools) or None) for login in DEMO_LOGINS  # None: district
+    login.username: (set(login.schools) or None)
+    for login in DEMO_LOGINS  # None: district
 }
 ACTORS = ("anonymous", *ROLES)
 
@@ -154,8 +350,18 @@ def _expected(case: Case, actor: str, school_slug: str) -> int:
 
 
 def _fingerprint() -> dict[str, list[dict[str, Any]]]:
-    models = [District, School, Building, Level, Area, User, RoleAssignment, ApiToken, TOTPDevice,
-              RoleAssignment.schools.through]
+    models = [
+        District,
+        School,
+        Building,
+        Level,
+        Area,
+        User,
+        RoleAssignment,
+        ApiToken,
+        TOTPDevice,
+        RoleAssignment.schools.through,
+    ]
     result = {}
     for model in models:
         rows = list(model.objects.order_by("pk").values())
@@ -181,12 +387,18 @@ def test_route(case: Case, actor: str, slug: str, client: Client) -> None:
     user = None if actor == "anonymous" else User.objects.get(username=actor)
     if user is not None:
         sign_in(client, actor)
-    owner = user if user is not None and Action.TOKENS_MANAGE in ROLE_ACTIONS[ROLES[actor]] else None
+    owner = (
+        user if user is not None and Action.TOKENS_MANAGE in ROLE_ACTIONS[ROLES[actor]] else None
+    )
     token = services.token_issue(
         actor=owner or User.objects.get(username="director"), name="t", actions=[Action.SITES_VIEW]
     ).token
-    ctx = Ctx(actor=user, school=School.objects.get(slug=slug),
-              person=User.objects.get(username=PERSON_AT[slug]), token=token)
+    ctx = Ctx(
+        actor=user,
+        school=School.objects.get(slug=slug),
+        person=User.objects.get(username=PERSON_AT[slug]),
+        token=token,
+    )
     before = _fingerprint()
     data = case.data(ctx)
     kwargs: dict[str, Any] = {}

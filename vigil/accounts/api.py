@@ -13,10 +13,12 @@ from vigil.core.permissions import Action, grants_for, roles_of
 
 router = Router(tags=["accounts"])
 
+
 class ScopeOut(Schema):
     action: str
     district: bool
     school_ids: list[int]
+
 
 class MeOut(Schema):
     id: int
@@ -25,6 +27,7 @@ class MeOut(Schema):
     roles: list[str]
     grants: list[ScopeOut]
 
+
 class PersonOut(Schema):
     id: int
     username: str
@@ -32,6 +35,7 @@ class PersonOut(Schema):
     last_name: str
     title: str
     is_active: bool
+
 
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> MeOut:
@@ -43,12 +47,13 @@ def me(request: HttpRequest) -> MeOut:
         if token_actions is None or a in token_actions
     ]
     return MeOut(
-        id=user.pk,
+        id=int(user.pk or 0),
         username=user.get_username(),
         name=user.get_full_name(),  # type: ignore[union-attr]
         roles=[str(r) for r in roles_of(user)],
         grants=grants,
     )
+
 
 @router.get("/people", response=list[PersonOut])
 @paginate(LimitOffsetPagination)

@@ -14,7 +14,8 @@ from vigil.sites.models import School
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        label="Username", widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
+        label="Username",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
         label="Password",
@@ -65,7 +66,9 @@ class TokenIssueForm(forms.Form):
 
     def __init__(self, *args: Any, held: list[Action], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actions"].choices = [(a.value, a.value) for a in held]
+        actions = self.fields["actions"]
+        assert isinstance(actions, forms.MultipleChoiceField)
+        actions.choices = [(a.value, a.value) for a in held]
 
 
 class PersonForm(forms.Form):
@@ -102,7 +105,9 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args: Any, schools: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["schools"].queryset = schools
+        field = self.fields["schools"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = schools
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

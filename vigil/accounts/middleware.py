@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from vigil.core.permissions import requires_two_factor
+from vigil.core.permissions import second_factor_missing
 
 _LAST_SEEN = "vigil_last_seen"
 # Touch the session at most once a minute, so reading pages does not mean writing rows.
@@ -34,8 +34,10 @@ class SessionIdleTimeoutMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                messages.info(request, "Your session expired after a period of inactivity. "
-                              "Please sign in again.")
+                messages.info(
+                    request,
+                    "Your session expired after a period of inactivity. Please sign in again.",
+                )
                 return redirect_to_login(request.get_full_path())
             if last_seen is None or now - int(last_seen) >= _TOUCH_EVERY_SECONDS:
                 request.session[_LAST_SEEN] = now
@@ -52,18 +54,14 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(_OPEN_PATHS)
-            and not user.is_verified()  # type: ignore[union-attr]
-            and requires_two_factor(user)
-        ):
+        if not request.path.startswith(_OPEN_PATHS) and second_factor_missing(request.user):
             allowed = {
                 reverse("accounts:two_factor"),
                 reverse("accounts:logout"),
             }
             if request.path not in allowed:
                 target = reverse("accounts:two_factor")
-                return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+                return HttpResponseRedirect(
+                    f"{target}?{urlencode({'next': request.get_full_path()})}"
+                )
         return self.get_response(request)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from vigil.core.crypto import EncryptedTextField
 from vigil.core.models import AuditedModel, RestrictedQuerySet
-from vigil.core.permissions import ROLE_LABELS, Action, Role, scope_for, roles_of
+from vigil.core.permissions import ROLE_LABELS, Action, Role, roles_of, scope_for
 
 
 class UserQuerySet(RestrictedQuerySet["User"]):
@@ -49,7 +49,7 @@ class User(AuditedModel, AbstractUser):
     audit_ignored: ClassVar[frozenset[str]] = frozenset({"last_login"})
     scope_path: ClassVar[str | None] = None
 
-    objects = VigilUserManager()
+    objects: ClassVar[VigilUserManager] = VigilUserManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -85,7 +85,7 @@ class RoleAssignment(AuditedModel):
         return f"{self.user} – {ROLE_LABELS[Role(self.role)]} ({where})"
 
 
-TOKEN_PREFIX = "vgl"
+TOKEN_PREFIX = "vgl"  # noqa: S105 - a public prefix, not a secret
 
 
 def hash_token(raw: str) -> str:
@@ -120,7 +120,7 @@ class ApiToken(AuditedModel):
     audit_redacted: ClassVar[frozenset[str]] = frozenset({"key_hash"})
     scope_path: ClassVar[str | None] = None
 
-    objects = ApiTokenQuerySet.as_manager()
+    objects: ClassVar[Any] = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

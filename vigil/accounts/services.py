@@ -56,7 +56,7 @@ def role_assign(
     district_wide: bool = False,
     schools: Iterable[School] = (),
 ) -> RoleAssignment:
-    """Grant ``role`` to ``user`` for the district or for ``schools`` (replacing that role's scope)."""
+    """Grant ``role`` for the district or for ``schools``, replacing that role's old scope."""
     school_list = list(schools)
     if not district_wide and not school_list:
         raise ValidationError({"schools": "Choose at least one school, or the whole district."})

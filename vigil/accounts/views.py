@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django.contrib import messages
@@ -19,7 +19,14 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigil.accounts import services
-from vigil.accounts.forms import LoginForm, PersonForm, ReasonForm, RoleForm, TokenIssueForm, TotpForm
+from vigil.accounts.forms import (
+    LoginForm,
+    PersonForm,
+    ReasonForm,
+    RoleForm,
+    TokenIssueForm,
+    TotpForm,
+)
 from vigil.accounts.models import ApiToken, User
 from vigil.core import audit
 from vigil.core.access import deny, login_required, require_action
@@ -34,7 +41,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    next_page = reverse_lazy("accounts:login")
+    next_page = "accounts:login"
 
 
 def _safe_next(request: HttpRequest, default: str = "/") -> str:
@@ -47,7 +54,7 @@ def _safe_next(request: HttpRequest, default: str = "/") -> str:
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP device (first time) or verify a code (every sign-in)."""
-    user = request.user
+    user = cast(User, request.user)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     enrolling = device is None
     if enrolling:
@@ -130,11 +137,11 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_action(Action.TOKENS_MANAGE)
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = cast(User, request.user)
     token = get_object_or_404(
-        ApiToken.objects.restrict(request.user, Action.TOKENS_MANAGE).filter(user=request.user),
-        pk=pk,
+        ApiToken.objects.restrict(user, Action.TOKENS_MANAGE).filter(user=user), pk=pk
     )
-    services.token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+    services.token_revoke(actor=user, token=token)
     messages.success(request, f"Token “{token.name}” revoked. Anything using it stops now.")
     return redirect("accounts:account")
 
@@ -255,7 +262,11 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/person_roles.html",
-        {"person": target, "form": form, "assignments": target.role_assignments.prefetch_related("schools")},
+        {
+            "person": target,
+            "form": form,
+            "assignments": target.role_assignments.prefetch_related("schools"),
+        },
     )
 
 

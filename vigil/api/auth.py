@@ -13,7 +13,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from vigil.accounts.services import token_authenticate
 from vigil.core import context
-from vigil.core.permissions import requires_two_factor
+from vigil.core.permissions import second_factor_missing
 
 
 class TokenAuth(HttpBearer):
@@ -37,6 +37,6 @@ class VerifiedSessionAuth(APIKeyCookie):
         user = request.user
         if not user.is_authenticated:
             return None
-        if requires_two_factor(user) and not user.is_verified():  # type: ignore[union-attr]
+        if second_factor_missing(user):
             return None
         return user

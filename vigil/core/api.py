@@ -16,6 +16,7 @@ from vigil.core.permissions import Action
 
 router = Router(tags=["audit"])
 
+
 class AuditEntryOut(Schema):
     seq: int
     at: datetime
@@ -31,6 +32,7 @@ class AuditEntryOut(Schema):
     reason: str
     request_id: str
     hash: str
+
 
 @router.get("/audit", response=list[AuditEntryOut])
 @paginate(LimitOffsetPagination)

@@ -10,6 +10,16 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+
+
+def _active_demo_logins() -> bool:
+    from vigil.accounts.models import User
+
+    try:
+        return bool(User.objects.filter(is_demo=True, is_active=True).exists())
+    except DatabaseError:  # not migrated yet: nothing to flag
+        return False
 
 
 @register(Tags.security, deploy=True)
@@ -45,6 +55,14 @@ def vigil_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                     "Cookies are sent over plain HTTP.",
                     hint="Serve over HTTPS and set VIGIL_SECURE_COOKIES=1.",
                     id="vigil.E004",
+                )
+            )
+        if _active_demo_logins():
+            errors.append(
+                Error(
+                    "Demo logins with a published password are active.",
+                    hint="Deactivate or delete the demo users (`vigil demo` is for trying Vigil).",
+                    id="vigil.E006",
                 )
             )
         if "*" in settings.ALLOWED_HOSTS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, ClassVar, Self, TypeVar
 
 from django.db import models, transaction
@@ -49,14 +50,42 @@ class AuditedModel(models.Model):
     audit_ignored: ClassVar[frozenset[str]] = frozenset()
     scope_path: ClassVar[str | None] = None
 
-    objects = RestrictedQuerySet.as_manager()
+    objects: ClassVar[Any] = RestrictedQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from vigil.core import audit
+
+        creating = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            changes = self._audit_changes(creating)
+            if creating or changes:
+                audit.record(
+                    audit.AuditAction.CREATE if creating else audit.AuditAction.UPDATE,
+                    obj=self,
+                    changes=changes,
+                )
+        self._audit_loaded = self._audit_snapshot()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        from vigil.core import audit
+
+        with transaction.atomic():
+            audit.record(audit.AuditAction.DELETE, obj=self, changes={})
+            return super().delete(*args, **kwargs)
+
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Self:
-        instance = super().from_db(db, field_names, values)
+    def from_db(
+        cls,
+        db: str | None,
+        field_names: Collection[str],
+        values: Collection[Any],
+        **kwargs: Any,
+    ) -> Self:
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._audit_loaded = instance._audit_snapshot()
         return instance
 
@@ -93,28 +122,6 @@ class AuditedModel(models.Model):
             if value is None:
                 return None
         return int(value)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from vigil.core import audit
-
-        creating = self._state.adding
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            changes = self._audit_changes(creating)
-            if creating or changes:
-                audit.record(
-                    audit.AuditAction.CREATE if creating else audit.AuditAction.UPDATE,
-                    obj=self,
-                    changes=changes,
-                )
-        self._audit_loaded = self._audit_snapshot()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        from vigil.core import audit
-
-        with transaction.atomic():
-            audit.record(audit.AuditAction.DELETE, obj=self, changes={})
-            return super().delete(*args, **kwargs)
 
 
 class AuditEntry(models.Model):
@@ -170,3 +177,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = "audit chain head"
+
+    def __str__(self) -> str:
+        return f"audit chain head at #{self.last_seq}"

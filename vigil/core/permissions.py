@@ -184,3 +184,11 @@ def roles_of(user: Any) -> list[Role]:
 
 def requires_two_factor(user: Any) -> bool:
     return any(role in TWO_FACTOR_ROLES for role in roles_of(user))
+
+
+def second_factor_missing(user: Any) -> bool:
+    """True while a signed-in user whose role needs TOTP has not passed it this session."""
+    if not user.is_authenticated or not requires_two_factor(user):
+        return False
+    is_verified = getattr(user, "is_verified", None)  # set by django-otp's middleware
+    return not (callable(is_verified) and is_verified())

@@ -26,7 +26,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": code, "message": message, "field": None}}, status=status)
+        return JsonResponse(
+            {"error": {"code": code, "message": message, "field": None}}, status=status
+        )
     return render(request, f"errors/{status}.html", {"message": message}, status=status)
 
 
@@ -47,7 +49,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors or database: whatever failed may fail again.
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"error": {"code": "server_error", "message": "Something went wrong on our side.", "field": None}},
+            {
+                "error": {
+                    "code": "server_error",
+                    "message": "Something went wrong on our side.",
+                    "field": None,
+                }
+            },
             status=500,
         )
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

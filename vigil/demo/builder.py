@@ -27,7 +27,8 @@ from vigil.sites.choices import SchoolLevel
 from vigil.sites.models import Area, Building, District, Level, School
 
 DEFAULT_SEED = 20260901
-DEMO_PASSWORD = "cedar-hollow-demo"  # printed by `make run`; demo accounts only
+# Printed by `make run`; only demo accounts use it, and `vigil check --deploy` flags them.
+DEMO_PASSWORD = "cedar-hollow-demo"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ class CampusPlan:
 
 def _classrooms(prefix: str, first: int, count: int) -> tuple[Room, ...]:
     return tuple(
-        Room(f"Classroom {prefix}{n}", T.CLASSROOM, f"{prefix}{n}") for n in range(first, first + count)
+        Room(f"Classroom {prefix}{n}", T.CLASSROOM, f"{prefix}{n}")
+        for n in range(first, first + count)
     )
 
 
@@ -353,7 +355,10 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "officer2", Role.OFFICER, ("juniper-ridge-ms", "willow-creek-es"), "School Security Officer"
     ),
     DemoLogin(
-        "supervisor", Role.SUPERVISOR, ("cedar-hollow-hs", "juniper-ridge-ms"), "Security Supervisor"
+        "supervisor",
+        Role.SUPERVISOR,
+        ("cedar-hollow-hs", "juniper-ridge-ms"),
+        "Security Supervisor",
     ),
     DemoLogin("director", Role.DIRECTOR, (), "Director of District Security"),
     DemoLogin("principal", Role.SCHOOL_ADMIN, ("cedar-hollow-hs",), "Principal"),
@@ -362,10 +367,42 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("admin", Role.SYSADMIN, (), "Systems Administrator"),
 )
 
-_FIRST = ["Dana", "Marcus", "Priya", "Tomás", "Grace", "Kenji", "Aisha", "Leo", "Rosa", "Owen",
-          "Mei", "Samuel", "Nadia", "Eli", "Fatima", "Caleb"]
-_LAST = ["Reyes", "Okafor", "Lindqvist", "Haddad", "Moreno", "Sato", "Brennan", "Kowalski",
-         "Achebe", "Nguyen", "Delgado", "Fischer", "Park", "Osei", "Varga", "Whitfield"]
+_FIRST = [
+    "Dana",
+    "Marcus",
+    "Priya",
+    "Tomás",
+    "Grace",
+    "Kenji",
+    "Aisha",
+    "Leo",
+    "Rosa",
+    "Owen",
+    "Mei",
+    "Samuel",
+    "Nadia",
+    "Eli",
+    "Fatima",
+    "Caleb",
+]
+_LAST = [
+    "Reyes",
+    "Okafor",
+    "Lindqvist",
+    "Haddad",
+    "Moreno",
+    "Sato",
+    "Brennan",
+    "Kowalski",
+    "Achebe",
+    "Nguyen",
+    "Delgado",
+    "Fischer",
+    "Park",
+    "Osei",
+    "Varga",
+    "Whitfield",
+]
 
 
 def totp_key(seed: int, username: str) -> bytes:
@@ -400,24 +437,37 @@ def _build_campus(district: District, plan: CampusPlan) -> School:
     )
     for bp in plan.buildings:
         building = Building.objects.create(
-            school=school, name=bp.name, code=bp.code, footprint=o.rect(bp.x, bp.y, bp.w, bp.h),
+            school=school,
+            name=bp.name,
+            code=bp.code,
+            footprint=o.rect(bp.x, bp.y, bp.w, bp.h),
             notes=bp.notes,
         )
         for ordinal, rooms in enumerate(bp.levels):
             level = Level.objects.create(
-                building=building, ordinal=ordinal, name="Ground floor" if ordinal == 0 else f"Floor {ordinal + 1}"
+                building=building,
+                ordinal=ordinal,
+                name="Ground floor" if ordinal == 0 else f"Floor {ordinal + 1}",
             )
             _lay_out_rooms(school, building, level, bp, rooms, o)
     for g in plan.grounds:
         Area.objects.create(
-            school=school, name=g.name, area_type=g.area_type, isolated=g.isolated,
-            notes=g.notes, geometry=o.rect(g.x, g.y, g.w, g.h),
+            school=school,
+            name=g.name,
+            area_type=g.area_type,
+            isolated=g.isolated,
+            notes=g.notes,
+            geometry=o.rect(g.x, g.y, g.w, g.h),
         )
     return school
 
 
 def _lay_out_rooms(
-    school: School, building: Building, level: Level, bp: BuildingPlan, rooms: tuple[Room, ...],
+    school: School,
+    building: Building,
+    level: Level,
+    bp: BuildingPlan,
+    rooms: tuple[Room, ...],
     o: Origin,
 ) -> None:
     """Rooms in two rows either side of a central corridor; hallways take the corridor."""
@@ -437,10 +487,18 @@ def _lay_out_rooms(
             _area(school, building, level, room, o.rect(bp.x + i * width, y, width, h))
 
 
-def _area(school: School, building: Building, level: Level, room: Room, geometry: dict[str, Any]) -> None:
+def _area(
+    school: School, building: Building, level: Level, room: Room, geometry: dict[str, Any]
+) -> None:
     Area.objects.create(
-        school=school, building=building, level=level, name=room.name, code=room.code,
-        area_type=room.area_type, isolated=room.isolated, geometry=geometry,
+        school=school,
+        building=building,
+        level=level,
+        name=room.name,
+        code=room.code,
+        area_type=room.area_type,
+        isolated=room.isolated,
+        geometry=geometry,
     )
 
 
@@ -472,7 +530,9 @@ def _build_logins(seed: int, schools: dict[str, School]) -> dict[str, User]:
         )
         if login.role in TWO_FACTOR_ROLES:
             TOTPDevice.objects.create(
-                user=user, name="Demo authenticator", confirmed=True,
+                user=user,
+                name="Demo authenticator",
+                confirmed=True,
                 key=totp_key(seed, login.username).hex(),
             )
         users[login.username] = user

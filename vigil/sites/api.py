@@ -18,6 +18,7 @@ from vigil.sites.models import Area, School
 
 router = Router(tags=["sites"])
 
+
 class SchoolOut(Schema):
     id: int
     slug: str
@@ -31,12 +32,14 @@ class SchoolOut(Schema):
     area_count: int
     high_risk_count: int
 
+
 class SchoolPatch(Schema):
     name: str | None = Field(None, min_length=2, max_length=200)
     address: str | None = Field(None, max_length=300)
     phone: str | None = Field(None, max_length=40, pattern=r"^[0-9+() .-]*$")
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
+
 
 class BuildingOut(Schema):
     id: int
@@ -45,6 +48,7 @@ class BuildingOut(Schema):
     code: str
     level_count: int
     area_count: int
+
 
 class AreaOut(Schema):
     id: int
@@ -57,21 +61,26 @@ class AreaOut(Schema):
     risk: str
     isolated: bool
 
+
 @router.get("/schools", response=list[SchoolOut])
 @paginate(LimitOffsetPagination)
 def list_schools(request: HttpRequest):  # type: ignore[no-untyped-def]
     require(request, Action.SITES_VIEW)
     return selectors.schools_for(request.user)
 
+
 @router.get("/schools/{school_id}", response=SchoolOut)
 def get_school(request: HttpRequest, school_id: int) -> School:
     require(request, Action.SITES_VIEW)
     return get_object_or_404(selectors.schools_for(request.user), pk=school_id)
 
+
 @router.patch("/schools/{school_id}", response=SchoolOut)
 def patch_school(request: HttpRequest, school_id: int, payload: SchoolPatch) -> School:
     require(request, Action.SITES_CHANGE)
-    school = get_object_or_404(School.objects.restrict(request.user, Action.SITES_VIEW), pk=school_id)
+    school = get_object_or_404(
+        School.objects.restrict(request.user, Action.SITES_VIEW), pk=school_id
+    )
     if not School.objects.restrict(request.user, Action.SITES_CHANGE).filter(pk=school.pk).exists():
         deny(request, Action.SITES_CHANGE, "sites.school")
     for name, value in payload.dict(exclude_unset=True).items():
@@ -82,6 +91,7 @@ def patch_school(request: HttpRequest, school_id: int, payload: SchoolPatch) -> 
     school.save()
     return get_object_or_404(selectors.schools_for(request.user), pk=school.pk)
 
+
 @router.get("/buildings", response=list[BuildingOut])
 @paginate(LimitOffsetPagination)
 def list_buildings(request: HttpRequest, school_id: int | None = None):  # type: ignore[no-untyped-def]
@@ -89,10 +99,13 @@ def list_buildings(request: HttpRequest, school_id: int | None = None):  # type:
     qs = selectors.buildings_for(request.user).order_by("school_id", "code")
     return qs.filter(school_id=school_id) if school_id is not None else qs
 
+
 @router.get("/areas", response=list[AreaOut])
 @paginate(LimitOffsetPagination)
 def list_areas(  # type: ignore[no-untyped-def]
-    request: HttpRequest, school_id: int | None = None, risk: Literal["low", "medium", "high"] | None = None
+    request: HttpRequest,
+    school_id: int | None = None,
+    risk: Literal["low", "medium", "high"] | None = None,
 ):
     require(request, Action.SITES_VIEW)
     qs = Area.objects.restrict(request.user, Action.SITES_VIEW).order_by("id")
@@ -101,4 +114,3 @@ def list_areas(  # type: ignore[no-untyped-def]
     if risk is not None:
         qs = qs.filter(risk=risk)
     return qs
-

@@ -77,8 +77,13 @@ def default_risk(area_type: str, *, isolated: bool) -> RiskClass:
     """The pre-set risk class of an area; supervisors may change it afterwards."""
     if area_type in HIGH_RISK_TYPES:
         return RiskClass.HIGH
-    if isolated and area_type in {AreaType.HALLWAY, AreaType.STAIRWAY, AreaType.COURTYARD,
-                                  AreaType.STORAGE, AreaType.OTHER}:
+    if isolated and area_type in {
+        AreaType.HALLWAY,
+        AreaType.STAIRWAY,
+        AreaType.COURTYARD,
+        AreaType.STORAGE,
+        AreaType.OTHER,
+    }:
         return RiskClass.HIGH
     if area_type in MEDIUM_RISK_TYPES:
         return RiskClass.MEDIUM

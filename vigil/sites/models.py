@@ -143,4 +143,4 @@ class Area(AuditedModel):
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.risk:
             self.risk = default_risk(self.area_type, isolated=self.isolated)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)

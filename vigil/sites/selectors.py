@@ -29,7 +29,9 @@ def buildings_for(user: Any, school: School | None = None) -> QuerySet[Building]
     qs = (
         Building.objects.restrict(user, Action.SITES_VIEW)
         .select_related("school")
-        .annotate(level_count=Count("levels", distinct=True), area_count=Count("areas", distinct=True))
+        .annotate(
+            level_count=Count("levels", distinct=True), area_count=Count("areas", distinct=True)
+        )
     )
     return qs.filter(school=school) if school is not None else qs
 

@@ -15,7 +15,9 @@ from vigil.sites.models import Building, School
 
 @require_action(Action.SITES_VIEW)
 def school_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "sites/school_list.html", {"schools": selectors.schools_for(request.user)})
+    return render(
+        request, "sites/school_list.html", {"schools": selectors.schools_for(request.user)}
+    )
 
 
 @require_action(Action.SITES_VIEW)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from vigil.core.permissions import Action, requires_two_factor, roles_of
+from vigil.core.permissions import Action, roles_of, second_factor_missing
 from vigil.sites.models import District, School
 from vigil.web import navigation
 
@@ -20,11 +20,7 @@ def current_school(request: HttpRequest, schools: list[School]) -> School | None
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if (
-        user is None
-        or not user.is_authenticated
-        or (requires_two_factor(user) and not user.is_verified())
-    ):
+    if user is None or not user.is_authenticated or second_factor_missing(user):
         return {"district": District.objects.first()}
     schools = list(
         School.objects.restrict(user, Action.SITES_VIEW).only("id", "name", "slug", "district_id")

@@ -37,7 +37,8 @@ def switch_school(request: HttpRequest) -> HttpResponse:
         request.session.pop(CURRENT_SCHOOL_KEY, None)
     else:
         school = get_object_or_404(
-            School.objects.restrict(request.user, Action.SITES_VIEW), pk=int(value) if value.isdigit() else 0
+            School.objects.restrict(request.user, Action.SITES_VIEW),
+            pk=int(value) if value.isdigit() else 0,
         )
         request.session[CURRENT_SCHOOL_KEY] = school.pk
         messages.info(request, f"Showing {school}.")

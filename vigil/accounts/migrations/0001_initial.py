@@ -3,81 +3,218 @@
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import vigil.accounts.models
-import vigil.core.crypto
 from django.conf import settings
 from django.db import migrations, models
 
+import vigil.accounts.models
+import vigil.core.crypto
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('sites', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("sites", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('title', models.CharField(blank=True, help_text='Job title, e.g. “SSO II”.', max_length=120)),
-                ('badge_number', models.CharField(blank=True, max_length=32)),
-                ('mobile_phone', vigil.core.crypto.EncryptedTextField(blank=True, help_text='Personal mobile for call-outs. Encrypted; reading it needs a reason and is logged.')),
-                ('is_demo', models.BooleanField(default=False, help_text='A login of the fictional demo.')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True, help_text="Job title, e.g. “SSO II”.", max_length=120
+                    ),
+                ),
+                ("badge_number", models.CharField(blank=True, max_length=32)),
+                (
+                    "mobile_phone",
+                    vigil.core.crypto.EncryptedTextField(
+                        blank=True,
+                        help_text="Personal mobile for call-outs. Encrypted; reading it needs a reason and is logged.",
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, help_text="A login of the fictional demo."),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'username'],
+                "ordering": ["last_name", "first_name", "username"],
             },
             managers=[
-                ('objects', vigil.accounts.models.VigilUserManager()),
+                ("objects", vigil.accounts.models.VigilUserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='What uses this token, e.g. “Door sync”.', max_length=100)),
-                ('key_id', models.CharField(max_length=16, unique=True)),
-                ('key_hash', models.CharField(max_length=64)),
-                ('actions', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="What uses this token, e.g. “Door sync”.", max_length=100
+                    ),
+                ),
+                ("key_id", models.CharField(max_length=16, unique=True)),
+                ("key_hash", models.CharField(max_length=64)),
+                ("actions", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('officer', 'Security officer'), ('supervisor', 'Security supervisor'), ('director', 'District security director'), ('school_admin', 'School administrator'), ('front_office', 'Front-office staff'), ('liaison', 'Law-enforcement / fire liaison'), ('sysadmin', 'System administrator')], max_length=32)),
-                ('district_wide', models.BooleanField(default=False)),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('schools', models.ManyToManyField(blank=True, related_name='role_assignments', to='sites.school')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("officer", "Security officer"),
+                            ("supervisor", "Security supervisor"),
+                            ("director", "District security director"),
+                            ("school_admin", "School administrator"),
+                            ("front_office", "Front-office staff"),
+                            ("liaison", "Law-enforcement / fire liaison"),
+                            ("sysadmin", "System administrator"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("district_wide", models.BooleanField(default=False)),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "schools",
+                    models.ManyToManyField(
+                        blank=True, related_name="role_assignments", to="sites.school"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user', 'role'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'role'), name='one_role_per_user')],
+                "ordering": ["user", "role"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "role"), name="one_role_per_user")
+                ],
             },
         ),
     ]

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _post_login(client: Client, username: str, password: str = DEMO_PASSWORD) -> Any:
-    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR="198.51.100.4")
+    return client.post(
+        "/login/", {"username": username, "password": password}, REMOTE_ADDR="198.51.100.4"
+    )
 
 
 def _last(action: str) -> AuditEntry:

@@ -23,12 +23,12 @@ def _token(username: str, actions: list[Action], **kwargs: Any) -> str:
 
 
 def _bearer(raw: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return {"Authorization": f"Bearer {raw}"}
 
 
 def test_token_reads_what_its_user_may(client: Client) -> None:
     raw = _token("director", [Action.SITES_VIEW])
-    body = client.get("/api/schools", **_bearer(raw)).json()
+    body = client.get("/api/schools", headers=_bearer(raw)).json()
     assert body["count"] == 3
     assert [s["slug"] for s in body["items"]] == [
         "cedar-hollow-hs",
@@ -40,7 +40,7 @@ def test_token_reads_what_its_user_may(client: Client) -> None:
 
 def test_token_is_narrowed_to_its_actions(client: Client) -> None:
     raw = _token("director", [Action.SITES_VIEW])
-    response = client.get("/api/audit", **_bearer(raw))
+    response = client.get("/api/audit", headers=_bearer(raw))
     assert response.status_code == 403
     assert response.json() == {
         "error": {
@@ -49,7 +49,7 @@ def test_token_is_narrowed_to_its_actions(client: Client) -> None:
             "field": None,
         }
     }
-    me = client.get("/api/me", **_bearer(raw)).json()
+    me = client.get("/api/me", headers=_bearer(raw)).json()
     assert [g["action"] for g in me["grants"]] == ["sites.view"]
 
 
@@ -57,12 +57,12 @@ def test_revoked_and_expired_tokens_are_refused(client: Client) -> None:
     raw = _token("director", [Action.SITES_VIEW])
     token = ApiToken.objects.get(key_id=raw.split("_")[1])
     services.token_revoke(actor=token.user, token=token)
-    assert client.get("/api/me", **_bearer(raw)).status_code == 401
+    assert client.get("/api/me", headers=_bearer(raw)).status_code == 401
     raw2 = _token("director", [Action.SITES_VIEW], expires_at=timezone.now() + timedelta(hours=1))
     ApiToken.objects.filter(key_id=raw2.split("_")[1]).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
-    response = client.get("/api/me", **_bearer(raw2))
+    response = client.get("/api/me", headers=_bearer(raw2))
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthenticated"
 
@@ -70,19 +70,19 @@ def test_revoked_and_expired_tokens_are_refused(client: Client) -> None:
 def test_forged_token_with_a_real_key_id_is_refused(client: Client) -> None:
     raw = _token("director", [Action.SITES_VIEW])
     forged = raw[:-4] + "AAAA"
-    assert client.get("/api/me", **_bearer(forged)).status_code == 401
+    assert client.get("/api/me", headers=_bearer(forged)).status_code == 401
 
 
 def test_token_cannot_grant_more_than_its_holder() -> None:
     officer = User.objects.get(username="officer")
-    with pytest.raises(Exception, match="tokens.manage|cannot grant"):
+    with pytest.raises(Exception, match="cannot grant"):
         services.token_issue(actor=officer, name="x", actions=[Action.AUDIT_VIEW])
 
 
 def test_token_of_a_deactivated_user_stops_working(client: Client) -> None:
     raw = _token("admin", [Action.PEOPLE_VIEW])
     User.objects.filter(username="admin").update(is_active=False)
-    assert client.get("/api/people", **_bearer(raw)).status_code == 401
+    assert client.get("/api/people", headers=_bearer(raw)).status_code == 401
 
 
 def test_patch_rejects_bad_input_naming_the_field_and_changes_nothing(client: Client) -> None:
@@ -93,7 +93,7 @@ def test_patch_rejects_bad_input_naming_the_field_and_changes_nothing(client: Cl
         f"/api/schools/{school.pk}",
         data={"latitude": 123.0, "name": "Renamed"},
         content_type="application/json",
-        **_bearer(raw),
+        headers=_bearer(raw),
     )
     assert response.status_code == 422
     error = response.json()["error"]
@@ -109,7 +109,10 @@ def test_patch_with_malformed_json_is_a_clean_error(client: Client) -> None:
     raw = _token("director", [Action.SITES_CHANGE, Action.SITES_VIEW])
     school = School.objects.get(slug="willow-creek-es")
     response = client.patch(
-        f"/api/schools/{school.pk}", data="{not json", content_type="application/json", **_bearer(raw)
+        f"/api/schools/{school.pk}",
+        data="{not json",
+        content_type="application/json",
+        headers=_bearer(raw),
     )
     assert response.status_code in (400, 422)
     assert set(response.json()["error"]) == {"code", "message", "field"}
@@ -122,7 +125,7 @@ def test_patch_is_applied_and_audited(client: Client) -> None:
         f"/api/schools/{school.pk}",
         data={"phone": "(555) 010-1111"},
         content_type="application/json",
-        **_bearer(raw),
+        headers=_bearer(raw),
     )
     assert response.status_code == 200
     assert response.json()["phone"] == "(555) 010-1111"
@@ -171,6 +174,8 @@ def test_regression_token_secret_containing_underscores(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """token_urlsafe() may emit "_"; splitting the token on every "_" refused valid tokens."""
-    monkeypatch.setattr(services.secrets, "token_urlsafe", lambda n: "a_b_c_" + "x" * 40)
+    monkeypatch.setattr(
+        "vigil.accounts.services.secrets.token_urlsafe", lambda n: "a_b_c_" + "x" * 40
+    )
     raw = _token("director", [Action.SITES_VIEW])
-    assert client.get("/api/me", **_bearer(raw)).status_code == 200
+    assert client.get("/api/me", headers=_bearer(raw)).status_code == 200

@@ -4,49 +4,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_seq', models.PositiveBigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_seq", models.PositiveBigIntegerField(default=0)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit chain head',
+                "verbose_name": "audit chain head",
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(help_text='Position in the chain, from 1.', unique=True)),
-                ('at', models.DateTimeField(db_index=True)),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('actor_label', models.CharField(blank=True, max_length=200)),
-                ('ip', models.CharField(blank=True, max_length=64)),
-                ('via', models.CharField(blank=True, max_length=16)),
-                ('action', models.CharField(db_index=True, max_length=32)),
-                ('object_type', models.CharField(blank=True, db_index=True, max_length=100)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('object_repr', models.CharField(blank=True, max_length=300)),
-                ('school_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('reason', models.TextField(blank=True)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "seq",
+                    models.PositiveBigIntegerField(
+                        help_text="Position in the chain, from 1.", unique=True
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                ("actor_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("actor_label", models.CharField(blank=True, max_length=200)),
+                ("ip", models.CharField(blank=True, max_length=64)),
+                ("via", models.CharField(blank=True, max_length=16)),
+                ("action", models.CharField(db_index=True, max_length=32)),
+                ("object_type", models.CharField(blank=True, db_index=True, max_length=100)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("object_repr", models.CharField(blank=True, max_length=300)),
+                ("school_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                ("reason", models.TextField(blank=True)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-seq'],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit log",
+                "ordering": ["-seq"],
             },
         ),
     ]

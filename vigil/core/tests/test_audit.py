@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import io
+from itertools import pairwise
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from vigil.accounts.models import User
 from vigil.core import audit, context
 from vigil.core.models import AuditChainHead, AuditEntry
 from vigil.sites.models import School
@@ -13,7 +16,7 @@ from vigil.sites.models import School
 pytestmark = pytest.mark.django_db
 
 
-def _tamper(sql: str, params: list[object]) -> None:
+def _tamper(sql: str, params: list[Any]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -28,7 +31,7 @@ def test_demo_chain_verifies() -> None:
 def test_each_row_links_to_the_previous_hash() -> None:
     rows = list(AuditEntry.objects.order_by("seq")[:50])
     assert rows[0].prev_hash == audit.GENESIS_HASH
-    for before, after in zip(rows, rows[1:], strict=False):
+    for before, after in pairwise(rows):
         assert after.prev_hash == before.hash
         assert after.seq == before.seq + 1
 
@@ -52,8 +55,8 @@ def test_saving_unchanged_record_writes_nothing() -> None:
     assert AuditEntry.objects.count() == before
 
 
-def test_redacted_fields_never_reach_the_log(django_user_model: type) -> None:
-    user = django_user_model.objects.get(username="officer")
+def test_redacted_fields_never_reach_the_log() -> None:
+    user = User.objects.get(username="officer")
     user.mobile_phone = "(555) 019-9999"
     user.save()
     entry = AuditEntry.objects.order_by("-seq").first()
@@ -61,8 +64,8 @@ def test_redacted_fields_never_reach_the_log(django_user_model: type) -> None:
     assert entry.changes == {"mobile_phone": ["[redacted]", "[redacted]"]}
 
 
-def test_actor_ip_and_request_id_come_from_the_context(django_user_model: type) -> None:
-    director = django_user_model.objects.get(username="director")
+def test_actor_ip_and_request_id_come_from_the_context() -> None:
+    director = User.objects.get(username="director")
     with context.acting(director, ip="203.0.113.7", via="web", request_id="req-42"):
         entry = audit.record(audit.AuditAction.EXPORT, object_type="test", reason="court order")
     assert (entry.actor_id, entry.actor_label, entry.ip, entry.via, entry.request_id) == (

@@ -25,8 +25,15 @@ def test_high_school_has_what_the_issue_asks_for() -> None:
     assert Building.objects.filter(school=hs).count() == 10
     assert Level.objects.filter(building__school=hs, ordinal=1).count() == 3  # two-level buildings
     types = set(Area.objects.filter(school=hs).values_list("area_type", flat=True))
-    for wanted in (AreaType.PORTABLE, AreaType.GYM, AreaType.POOL, AreaType.THEATER,
-                   AreaType.PLAYING_FIELD, AreaType.PARKING_LOT, AreaType.LOCKER_ROOM):
+    for wanted in (
+        AreaType.PORTABLE,
+        AreaType.GYM,
+        AreaType.POOL,
+        AreaType.THEATER,
+        AreaType.PLAYING_FIELD,
+        AreaType.PARKING_LOT,
+        AreaType.LOCKER_ROOM,
+    ):
         assert wanted in types
 
 
@@ -42,8 +49,10 @@ def test_every_area_has_valid_wgs84_geometry_inside_its_campus() -> None:
 
 
 def test_same_seed_gives_the_same_people() -> None:
-    names = [(u.username, u.first_name, u.last_name, u.mobile_phone)
-             for u in User.objects.filter(is_demo=True).order_by("username")]
+    names = [
+        (u.username, u.first_name, u.last_name, u.mobile_phone)
+        for u in User.objects.filter(is_demo=True).order_by("username")
+    ]
     assert names[:3] == [
         ("admin", "Grace", "Moreno", "(530) 555-0179"),
         ("director", "Rosa", "Park", "(530) 555-0174"),

@@ -5,104 +5,268 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Building',
+            name="Building",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('code', models.CharField(help_text='Short label used on maps, e.g. “B”.', max_length=16)),
-                ('footprint', models.JSONField(blank=True, help_text='GeoJSON Polygon of the footprint (WGS84).', null=True)),
-                ('notes', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Short label used on maps, e.g. “B”.", max_length=16
+                    ),
+                ),
+                (
+                    "footprint",
+                    models.JSONField(
+                        blank=True, help_text="GeoJSON Polygon of the footprint (WGS84).", null=True
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['school', 'code'],
+                "ordering": ["school", "code"],
             },
         ),
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(unique=True)),
-                ('time_zone', models.CharField(default='America/Los_Angeles', max_length=64)),
-                ('fictional', models.BooleanField(default=False, help_text='Marks the generated demo district, shown on every page.')),
-                ('security_phone', models.CharField(blank=True, max_length=40, verbose_name='security dispatch phone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(unique=True)),
+                ("time_zone", models.CharField(default="America/Los_Angeles", max_length=64)),
+                (
+                    "fictional",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Marks the generated demo district, shown on every page.",
+                    ),
+                ),
+                (
+                    "security_phone",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="security dispatch phone"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Level',
+            name="Level",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ordinal', models.SmallIntegerField()),
-                ('name', models.CharField(max_length=60)),
-                ('building', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='levels', to='sites.building')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ordinal", models.SmallIntegerField()),
+                ("name", models.CharField(max_length=60)),
+                (
+                    "building",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="levels",
+                        to="sites.building",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['building', 'ordinal'],
+                "ordering": ["building", "ordinal"],
             },
         ),
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(unique=True)),
-                ('level', models.CharField(choices=[('elementary', 'Elementary school'), ('middle', 'Middle school'), ('high', 'High school'), ('other', 'Other facility')], max_length=16)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='main office phone')),
-                ('latitude', models.FloatField(help_text='WGS84 latitude of the main entrance.')),
-                ('longitude', models.FloatField(help_text='WGS84 longitude of the main entrance.')),
-                ('boundary', models.JSONField(blank=True, help_text='GeoJSON Polygon of the campus boundary (WGS84).', null=True)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='schools', to='sites.district')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(unique=True)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("elementary", "Elementary school"),
+                            ("middle", "Middle school"),
+                            ("high", "High school"),
+                            ("other", "Other facility"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300)),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="main office phone"),
+                ),
+                ("latitude", models.FloatField(help_text="WGS84 latitude of the main entrance.")),
+                ("longitude", models.FloatField(help_text="WGS84 longitude of the main entrance.")),
+                (
+                    "boundary",
+                    models.JSONField(
+                        blank=True,
+                        help_text="GeoJSON Polygon of the campus boundary (WGS84).",
+                        null=True,
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="schools",
+                        to="sites.district",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='building',
-            name='school',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='buildings', to='sites.school'),
+            model_name="building",
+            name="school",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="buildings",
+                to="sites.school",
+            ),
         ),
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('code', models.CharField(blank=True, help_text='Room number or label.', max_length=32)),
-                ('area_type', models.CharField(choices=[('classroom', 'Classroom'), ('hallway', 'Hallway'), ('stairway', 'Stairway'), ('restroom_student', 'Restroom (student)'), ('restroom_staff', 'Restroom (staff)'), ('locker_room', 'Locker room'), ('storage', 'Storage room / closet'), ('custodial', 'Custodial area'), ('gym', 'Gym'), ('pool', 'Pool'), ('theater', 'Theater / auditorium'), ('cafeteria', 'Cafeteria'), ('office', 'Office'), ('staff_room', 'Staff room'), ('courtyard', 'Courtyard'), ('parking_lot', 'Parking lot'), ('playing_field', 'Playing field'), ('portable', 'Portable classroom'), ('outbuilding', 'Out-building'), ('other', 'Other')], max_length=32, verbose_name='type')),
-                ('risk', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=8)),
-                ('isolated', models.BooleanField(default=False, help_text='Out of sight of staff most of the day (raises the risk).')),
-                ('notes', models.TextField(blank=True)),
-                ('geometry', models.JSONField(blank=True, help_text='GeoJSON Polygon or Point of the area (WGS84).', null=True)),
-                ('building', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='sites.building')),
-                ('level', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='areas', to='sites.level')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='sites.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "code",
+                    models.CharField(blank=True, help_text="Room number or label.", max_length=32),
+                ),
+                (
+                    "area_type",
+                    models.CharField(
+                        choices=[
+                            ("classroom", "Classroom"),
+                            ("hallway", "Hallway"),
+                            ("stairway", "Stairway"),
+                            ("restroom_student", "Restroom (student)"),
+                            ("restroom_staff", "Restroom (staff)"),
+                            ("locker_room", "Locker room"),
+                            ("storage", "Storage room / closet"),
+                            ("custodial", "Custodial area"),
+                            ("gym", "Gym"),
+                            ("pool", "Pool"),
+                            ("theater", "Theater / auditorium"),
+                            ("cafeteria", "Cafeteria"),
+                            ("office", "Office"),
+                            ("staff_room", "Staff room"),
+                            ("courtyard", "Courtyard"),
+                            ("parking_lot", "Parking lot"),
+                            ("playing_field", "Playing field"),
+                            ("portable", "Portable classroom"),
+                            ("outbuilding", "Out-building"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "risk",
+                    models.CharField(
+                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "isolated",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Out of sight of staff most of the day (raises the risk).",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "geometry",
+                    models.JSONField(
+                        blank=True,
+                        help_text="GeoJSON Polygon or Point of the area (WGS84).",
+                        null=True,
+                    ),
+                ),
+                (
+                    "building",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="areas",
+                        to="sites.building",
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="areas",
+                        to="sites.level",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="areas",
+                        to="sites.school",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['school', 'building', 'name'],
+                "ordering": ["school", "building", "name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='level',
-            constraint=models.UniqueConstraint(fields=('building', 'ordinal'), name='level_ordinal_unique'),
+            model_name="level",
+            constraint=models.UniqueConstraint(
+                fields=("building", "ordinal"), name="level_ordinal_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='building',
-            constraint=models.UniqueConstraint(fields=('school', 'code'), name='building_code_per_school'),
+            model_name="building",
+            constraint=models.UniqueConstraint(
+                fields=("school", "code"), name="building_code_per_school"
+            ),
         ),
         migrations.AddIndex(
-            model_name='area',
-            index=models.Index(fields=['school', 'area_type'], name='sites_area_school__94048f_idx'),
+            model_name="area",
+            index=models.Index(
+                fields=["school", "area_type"], name="sites_area_school__94048f_idx"
+            ),
         ),
     ]

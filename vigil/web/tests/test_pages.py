@@ -47,7 +47,9 @@ def test_query_count_does_not_grow_with_data(client: Client) -> None:
     school = School.objects.get(slug="cedar-hollow-hs")
     for n in range(5):
         building = Building.objects.create(school=school, name=f"Annex {n}", code=f"X{n}")
-        Area.objects.create(school=school, building=building, name=f"Room {n}", area_type="classroom")
+        Area.objects.create(
+            school=school, building=building, name=f"Room {n}", area_type="classroom"
+        )
     User.objects.create(username="extra1", first_name="Extra")
     assert {p: _queries(client, p) for p in PINNED_QUERIES} == before
 
@@ -100,7 +102,12 @@ def test_person_create_rejects_a_taken_username(client: Client) -> None:
     sign_in(client, "admin")
     response = client.post(
         "/people/new/",
-        {"username": "officer", "first_name": "A", "last_name": "B", "password": "long enough pw 1"},
+        {
+            "username": "officer",
+            "first_name": "A",
+            "last_name": "B",
+            "password": "long enough pw 1",
+        },
     )
     assert "Username: That username is taken." in response.content.decode()
     assert User.objects.filter(username="officer").count() == 1

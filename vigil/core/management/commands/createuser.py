@@ -64,4 +64,6 @@ class Command(BaseCommand):
                 )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        self.stdout.write(self.style.SUCCESS(f"Created {user.username} ({Role(options['role']).label})."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {user.username} ({Role(options['role']).label}).")
+        )

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.oath import TOTP
 
 from vigil.accounts.models import User
+from vigil.core.permissions import TWO_FACTOR_ROLES
 from vigil.demo import builder
 from vigil.sites.models import District
 
@@ -70,7 +71,7 @@ def logins_text(seed: int = builder.DEFAULT_SEED) -> str:
     for login in builder.DEMO_LOGINS:
         where = "whole district" if not login.schools else ", ".join(login.schools)
         line = f"  {login.username:<11} {login.role.label} — {where}"
-        if login.role in builder.TWO_FACTOR_ROLES:
+        if login.role in TWO_FACTOR_ROLES:
             line += f"\n{'':14}2FA key {builder.totp_secret_b32(seed, login.username)}"
             line += f" (or: vigil demo --code {login.username})"
         lines.append(line)

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         worker = None
         if not options["no_worker"]:
             # The worker is a separate process so a long job never blocks a web request.
-            worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+            worker = subprocess.Popen(
                 [sys.executable, "-m", "vigil", "db_worker"], env=os.environ.copy()
             )
         url = f"http://{options['host']}:{options['port']}/"
