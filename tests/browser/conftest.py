@@ -37,7 +37,9 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     data_dir = tmp_path_factory.mktemp("vigil-data")
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env["VIGIL_DATA_DIR"] = str(data_dir)
     log = (data_dir / "server.log").open("w")
     process = subprocess.Popen(

@@ -27,6 +27,8 @@ class Action(StrEnum):
     PEOPLE_MANAGE = "people.manage"
     AUDIT_VIEW = "audit.view"
     TOKENS_MANAGE = "tokens.manage"
+    ALARM_CODES_REVEAL = "alarm_codes.reveal"
+    ALARM_CODES_MANAGE = "alarm_codes.manage"
 
 
 class Role(StrEnum):
@@ -54,13 +56,15 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.OFFICER: frozenset({Action.SITES_VIEW}),
+    Role.OFFICER: frozenset({Action.SITES_VIEW, Action.ALARM_CODES_REVEAL}),
     Role.SUPERVISOR: frozenset(
         {
             Action.SITES_VIEW,
             Action.SITES_CHANGE,
             Action.PEOPLE_VIEW,
             Action.PEOPLE_REVEAL_CONTACT,
+            Action.ALARM_CODES_REVEAL,
+            Action.ALARM_CODES_MANAGE,
         }
     ),
     Role.DIRECTOR: frozenset(
@@ -71,9 +75,19 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PEOPLE_REVEAL_CONTACT,
             Action.AUDIT_VIEW,
             Action.TOKENS_MANAGE,
+            Action.ALARM_CODES_REVEAL,
+            Action.ALARM_CODES_MANAGE,
         }
     ),
-    Role.SCHOOL_ADMIN: frozenset({Action.SITES_VIEW, Action.SITES_CHANGE, Action.PEOPLE_VIEW}),
+    Role.SCHOOL_ADMIN: frozenset(
+        {
+            Action.SITES_VIEW,
+            Action.SITES_CHANGE,
+            Action.PEOPLE_VIEW,
+            Action.ALARM_CODES_REVEAL,
+            Action.ALARM_CODES_MANAGE,
+        }
+    ),
     Role.FRONT_OFFICE: frozenset({Action.SITES_VIEW}),
     # Read-only, and only for the schools (and, later, the cases) shared with the agency.
     Role.LIAISON: frozenset({Action.SITES_VIEW}),

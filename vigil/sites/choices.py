@@ -88,3 +88,71 @@ def default_risk(area_type: str, *, isolated: bool) -> RiskClass:
     if area_type in MEDIUM_RISK_TYPES:
         return RiskClass.MEDIUM
     return RiskClass.LOW
+
+
+class AssetKind(models.TextChoices):
+    EXTERIOR_DOOR = "exterior_door", "Exterior door"
+    WINDOW = "window", "Window"
+    PULL_STATION = "pull_station", "Fire-alarm pull station"
+    ALARM_PANEL = "alarm_panel", "Alarm panel"
+    UTILITY_SHUTOFF = "utility_shutoff", "Utility main / shutoff"
+    CAMERA = "camera", "Camera"
+    CHECKPOINT = "checkpoint", "Patrol checkpoint"
+    AED = "aed", "AED"
+    FIRST_AID = "first_aid", "First-aid kit"
+    FIRE_EXTINGUISHER = "fire_extinguisher", "Fire extinguisher"
+    HAZMAT = "hazmat", "Hazardous materials"
+    KNOX_BOX = "knox_box", "Key box (Knox box)"
+
+
+class DoorUse(models.TextChoices):
+    PUBLIC = "public", "Public entrance"
+    STAFF = "staff", "Staff entrance"
+    CLASSROOM = "classroom", "Classroom exterior door"
+    SERVICE = "service", "Service / delivery door"
+    EMERGENCY = "emergency", "Emergency exit only"
+
+
+class Utility(models.TextChoices):
+    GAS = "gas", "Gas"
+    WATER = "water", "Water"
+    ELECTRIC = "electric", "Electric"
+    HVAC = "hvac", "HVAC"
+    FIRE_SPRINKLER = "sprinkler", "Fire sprinkler"
+
+
+class SurroundingKind(models.TextChoices):
+    MAJOR_ROAD = "major_road", "Major road"
+    SIDE_STREET = "side_street", "Side street"
+    ALLEY = "alley", "Alley"
+    CANAL = "canal", "Canal"
+    CREEK = "creek", "Creek"
+    RIVER = "river", "River"
+    FAST_FOOD = "fast_food", "Fast food"
+    SHOP = "shop", "Shop"
+    NEIGHBOURHOOD_STORE = "store", "Neighbourhood store"
+    GATHERING_AREA = "gathering_area", "Gathering area / hangout"
+    OFFSITE_PARKING = "offsite_parking", "Off-campus parking"
+    NEIGHBOUR = "neighbour", "Neighbour"
+    NATURAL_HAZARD = "natural_hazard", "Natural hazard"
+    MANMADE_HAZARD = "manmade_hazard", "Man-made hazard"
+    OTHER = "other", "Other"
+
+
+class ContactKind(models.TextChoices):
+    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
+    FIRE = "fire", "Fire department"
+    EMS = "ems", "EMS / ambulance"
+    CONTRACT_SERVICE = "contract_service", "Contract service"
+    UTILITY = "utility", "Utility company"
+    OTHER_DISTRICT = "other_district", "Other district"
+    SECURITY_OFFICER = "security_officer", "Security officer"
+    FACILITIES = "facilities", "Facilities / maintenance"
+    ADMINISTRATION = "administration", "Administration"
+    OTHER = "other", "Other"
+
+
+class Availability(models.TextChoices):
+    DAY = "day", "Day (school hours)"
+    NIGHT = "night", "Night and weekends"
+    ALWAYS = "always", "24 hours"

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from vigil.sites import views
+from vigil.sites.views import schools
 
 app_name = "sites"
 
+# Each topic adds its own block; keep the blocks apart so parallel work does not collide.
 urlpatterns = [
-    path("schools/", views.school_list, name="schools"),
-    path("schools/<slug:slug>/", views.school_detail, name="school"),
-    path("schools/<slug:slug>/edit/", views.school_edit, name="school_edit"),
-    path("schools/<slug:slug>/buildings/<int:pk>/", views.building_detail, name="building"),
+    path("schools/", schools.school_list, name="schools"),
+    path("schools/<slug:slug>/", schools.school_detail, name="school"),
+    path("schools/<slug:slug>/edit/", schools.school_edit, name="school_edit"),
+    path("schools/<slug:slug>/buildings/<int:pk>/", schools.building_detail, name="building"),
 ]

@@ -1,0 +1,1 @@
+"""Pages of the district knowledge base, one module per topic (schools, map, vault, …)."""
