@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "leaflet",
     "vigil.core",
     "vigil.accounts",
     "vigil.sites",
@@ -223,6 +224,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("VIGIL_LOG_LEVEL", "WARNING")},
+}
+
+# Maps work offline from vector layers; a deployment with its own tile server may name it.
+VIGIL_TILE_URL = os.environ.get("VIGIL_TILE_URL", "")
+LEAFLET_CONFIG = {
+    "TILES": [("Tiles", VIGIL_TILE_URL, {"attribution": ""})] if VIGIL_TILE_URL else [],
+    "RESET_VIEW": False,
+    "NO_GLOBALS": False,
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
