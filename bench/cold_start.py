@@ -37,13 +37,13 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="vigil-cold-"))
     clone = workdir / "vigil"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)  # noqa: S607
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "VIRTUAL_ENV"}}
     log = (workdir / "make-run.log").open("w")
     start = time.monotonic()
-    process = subprocess.Popen(  # noqa: S603
-        ["make", "run", f"PORT={port}"],  # noqa: S607
+    process = subprocess.Popen(
+        ["make", "run", f"PORT={port}"],
         cwd=clone,
         env=env,
         stdout=log,
@@ -54,7 +54,7 @@ def main() -> None:
     try:
         while time.monotonic() - start < args.timeout:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2) as r:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2) as r:
                     if r.status == 200:
                         served = time.monotonic() - start
                         break
@@ -68,9 +68,15 @@ def main() -> None:
         process.wait(timeout=30)
     if served is None:
         raise SystemExit(f"no login page; see {workdir / 'make-run.log'}")
-    result = {"seconds_to_login_page": round(served, 1), "commit": subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True  # noqa: S607
-    ).stdout.strip()}
+    result = {
+        "seconds_to_login_page": round(served, 1),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip(),
+    }
     print(json.dumps(result))
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")
 

@@ -34,7 +34,7 @@ def main() -> None:
     failed = []
     for command in BENCHMARKS:
         print("$", " ".join(Path(c).name if c == PY else c for c in command), flush=True)
-        if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:  # noqa: S603
+        if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
             failed.append(command)
     if failed:
         raise SystemExit(f"{len(failed)} benchmark(s) failed")

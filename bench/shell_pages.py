@@ -20,8 +20,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["/", "/schools/", "/schools/cedar-hollow-hs/", "/people/", "/audit/", "/account/",
-         "/api/schools", "/api/areas?limit=100"]
+PAGES = [
+    "/",
+    "/schools/",
+    "/schools/cedar-hollow-hs/",
+    "/people/",
+    "/audit/",
+    "/account/",
+    "/api/schools",
+    "/api/areas?limit=100",
+]
 
 
 def main() -> None:
@@ -81,8 +89,11 @@ def main() -> None:
             "p99_ms": round(times[int(0.99 * len(times)) - 1], 2),
             "queries": queries,
         }
-        print(f"{page:28} p50 {results[page]['p50_ms']:7.2f} ms  p95 {results[page]['p95_ms']:7.2f} ms"
-              f"  p99 {results[page]['p99_ms']:7.2f} ms  queries {queries}")
+        row = results[page]
+        print(
+            f"{page:28} p50 {row['p50_ms']:7.2f} ms  p95 {row['p95_ms']:7.2f} ms"
+            f"  p99 {row['p99_ms']:7.2f} ms  queries {queries}"
+        )
     out = {
         "database": connection.vendor,
         "requests_per_page": args.requests,
