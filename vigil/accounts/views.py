@@ -8,6 +8,7 @@ from typing import Any, cast
 import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +30,7 @@ from vigil.accounts.forms import (
 )
 from vigil.accounts.models import ApiToken, User
 from vigil.core import audit
-from vigil.core.access import deny, login_required, require_action
+from vigil.core.access import deny, require_action
 from vigil.core.permissions import Action, Role, grants_for, has_action, requires_two_factor
 from vigil.sites.models import School
 

@@ -46,13 +46,3 @@ def require_action(action: Action) -> Callable[[_View], _View]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
-
-
-def login_required(view: _View) -> _View:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from vigil.core.access import login_required
 from vigil.core.models import AuditEntry
 from vigil.core.permissions import Action, has_action
 from vigil.sites import selectors

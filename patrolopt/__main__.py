@@ -1,0 +1,80 @@
+"""Command line: ``python -m patrolopt plan ...`` and ``python -m patrolopt bench ...``.
+
+``plan`` prints a plan as JSON (per officer a list of ``{node, arrival_s, dwell_s,
+reason}``) so anyone can check it with their own tools; ``bench`` runs the benchmark of
+:mod:`patrolopt.bench` and writes JSON under ``bench/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from patrolopt.bench import CAMPUSES, MAPS, run, speed, write
+from patrolopt.errors import PatrolError
+from patrolopt.io import load_graph
+from patrolopt.model import Params
+from patrolopt.problem import Officer, Problem
+from patrolopt.solver import solve
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m patrolopt")
+    sub = parser.add_subparsers(dest="command", required=True)
+    plan = sub.add_parser("plan", help="plan a patrol and print it as JSON")
+    plan.add_argument("--graph", required=True, type=Path, help=".graph or JSON graph file")
+    plan.add_argument("--officers", type=int, default=1)
+    plan.add_argument("--hours", type=float, default=8.0)
+    plan.add_argument("--seed", type=int, required=True)
+    plan.add_argument(
+        "--gap-cap",
+        type=float,
+        default=1.25,
+        help="worst gap as a multiple of the optimal tour / k (default 1.25)",
+    )
+    plan.add_argument("--speed", type=float, default=1.0, help="m/s for .graph files")
+    plan.add_argument("--warmup-min", type=float, default=30.0)
+    bench = sub.add_parser("bench", help="run the benchmark")
+    bench.add_argument("--quick", action="store_true", help="3 days, k = 1 and 2, small maps")
+    bench.add_argument("--maps", nargs="*", default=[*MAPS, *CAMPUSES])
+    bench.add_argument("--k", nargs="*", type=int, default=[1, 2, 4])
+    bench.add_argument("--days", type=int, default=20)
+    bench.add_argument("--speed-only", action="store_true", help="only the speed figures")
+    bench.add_argument("--out", type=Path, default=Path("bench/results/patrolopt.json"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    if args.command == "plan":
+        try:
+            graph = load_graph(args.graph, speed_mps=args.speed)
+            problem = Problem(
+                graph,
+                tuple(Officer(f"officer-{i + 1}") for i in range(args.officers)),
+                horizon_s=args.hours * 3600,
+                warmup_s=args.warmup_min * 60,
+            )
+            plan = solve(problem, seed=args.seed, params=Params(gap_cap=args.gap_cap))
+        except (PatrolError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        json.dump(plan.to_json(), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    if args.speed_only:
+        write(speed(), args.out)
+        return 0
+    if args.quick:
+        rows = run(["grid", "1r5", "campus-small"], [1, 2], 3)
+    else:
+        rows = run(list(args.maps), list(args.k), args.days)
+    write(rows, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

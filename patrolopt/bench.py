@@ -1,0 +1,257 @@
+"""The benchmark: every planner on every map and team size, same kinematics, same seeds.
+
+Problem: show where the shipped planner sits against the published approaches (B1-B8, see
+:mod:`patrolopt.baselines`) on the ``patrolling_sim`` maps (Portugal & Rocha 2016) at 1 m/s
+with zero dwell, and on three generated school campuses at 1.3 m/s.  Each (map, k) row
+plans ``days`` seeded 8 h days (plus a 30 min warm-up that is not scored) per planner and
+reports per-day means with 95 % Student-t intervals, pooled entropies and capture
+probabilities (exact for Markov chains, Wilson lower bounds otherwise) at the attack
+duration ``d = 0.8 x`` B1's worst gap, and the shipped planner's frontier over gap caps.
+Speed is measured separately (:func:`speed`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from patrolopt.baselines import Planner, baselines
+from patrolopt.campus import generate_campus
+from patrolopt.graph import PatrolGraph
+from patrolopt.io import read_patrolling_sim
+from patrolopt.markov import entropy_rate, min_capture, return_time_entropy
+from patrolopt.metrics import (
+    CaptureCounter,
+    conditional_entropy,
+    distance_per_officer_hour,
+    gap_stats,
+    mean_interval,
+    node_sequences,
+)
+from patrolopt.model import Params, PatrolModel, prepare
+from patrolopt.online import OfficerPosition, OnlineState, next_stop
+from patrolopt.plan import Plan
+from patrolopt.problem import Officer, Problem
+from patrolopt.solver import plan_with
+
+__all__ = ["CAPS", "MAPS", "load_bench_graph", "run", "speed"]
+
+MAPS = ("grid", "example", "cumberland", "DIAG_labs", "DIAG_floor1", "broughton", "1r5")
+CAMPUSES = ("campus-small", "campus-medium", "campus-large")
+CAPS = (1.0, 1.25, 1.5, 2.0)
+WARMUP_S = 1800.0
+DAY_S = 8 * 3600.0
+MAP_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench" / "patrol_maps"
+
+
+def load_bench_graph(name: str, map_dir: Path = MAP_DIR) -> PatrolGraph:
+    """A benchmark map by name (``campus-<size>`` for the generated campuses, seed 1)."""
+    if name.startswith("campus-"):
+        return generate_campus(name.removeprefix("campus-"), seed=1)
+    return read_patrolling_sim(map_dir / name / f"{name}.graph", speed_mps=1.0)
+
+
+class Shipped:
+    """The shipped planner at one gap cap, as a :class:`~patrolopt.baselines.Planner`."""
+
+    def __init__(self, cap: float, models: dict[float, PatrolModel]) -> None:
+        self.cap = cap
+        self.name = f"patrolopt cap {cap:g}"
+        self._models = models
+
+    def plan(self, model: PatrolModel, *, seed: int) -> Plan:
+        """Plan with this cap's model."""
+        return plan_with(self._models[self.cap], seed=seed)
+
+
+def _evaluate(planner: Planner, model: PatrolModel, days: int, attack: float) -> dict[str, Any]:
+    problem = model.problem
+    n = problem.graph.n
+    end = WARMUP_S + DAY_S
+    per_day: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "worst",
+            "worst_ratio",
+            "p95",
+            "p99",
+            "mean_interval",
+            "idleness",
+            "tv",
+            "dist_m_h",
+            "plan_s",
+        )
+    }
+    violations: list[float] = []
+    seqs = []
+    counters = {h: CaptureCounter(n, h, np.full(n, attack)) for h in (1, 2)}
+    for day in range(days):
+        t0 = time.perf_counter()
+        plan = planner.plan(model, seed=day)
+        per_day["plan_s"].append(time.perf_counter() - t0)
+        stats = gap_stats(problem, plan, start=WARMUP_S, end=end)
+        per_day["worst"].append(stats.worst)
+        per_day["worst_ratio"].append(stats.worst / model.team_gap)
+        per_day["p95"].append(stats.p95)
+        per_day["p99"].append(stats.p99)
+        per_day["mean_interval"].append(stats.mean_interval)
+        per_day["idleness"].append(stats.idleness)
+        per_day["tv"].append(stats.tv_distance)
+        per_day["dist_m_h"].append(distance_per_officer_hour(problem, plan, end / 3600))
+        if stats.violation_rate is not None:
+            violations.append(stats.violation_rate)
+        seqs += node_sequences(problem, plan)
+        for counter in counters.values():
+            counter.add(problem, plan, start=WARMUP_S, end=end)
+    row: dict[str, Any] = {"planner": planner.name}
+    for key, values in per_day.items():
+        mean, half = mean_interval(values)
+        row[key] = {"mean": mean, "ci95": half, "max": float(np.max(values))}
+    if violations:
+        mean, half = mean_interval(violations)
+        row["violation_rate"] = {"mean": mean, "ci95": half, "max": float(np.max(violations))}
+    for h in (1, 2, 3):
+        row[f"cond_entropy_h{h}"] = conditional_entropy(seqs, n, h)
+    for h, counter in counters.items():
+        low, point, scored, seen = counter.result()
+        row[f"capture_h{h}"] = {
+            "wilson_low": low,
+            "point": point,
+            "contexts_scored": scored,
+            "contexts_seen": seen,
+        }
+    chain_of = getattr(planner, "chain", None)
+    if chain_of is not None:
+        chain = chain_of(model)
+        row["exact"] = {
+            "min_capture": min_capture(chain, attack, k=problem.k, unit_s=attack / 400),
+            "entropy_rate": entropy_rate(chain),
+            "return_time_entropy": return_time_entropy(
+                chain, unit_s=max(attack / 400, 0.1), max_steps=20_000
+            ),
+        }
+    return row
+
+
+def run(
+    names: list[str], ks: list[int], days: int, caps: tuple[float, ...] = CAPS
+) -> list[dict[str, Any]]:
+    """Benchmark rows for every map in ``names`` and team size in ``ks``."""
+    rows = []
+    for name in names:
+        graph = load_bench_graph(name)
+        for k in ks:
+            horizon = WARMUP_S + DAY_S
+            problem = Problem(
+                graph,
+                tuple(Officer(f"o{i}") for i in range(k)),
+                horizon_s=horizon,
+                warmup_s=WARMUP_S,
+            )
+            models = {cap: prepare(problem, Params(gap_cap=cap)) for cap in caps}
+            model = models[1.25] if 1.25 in models else models[caps[0]]
+            attack = 0.8 * model.team_gap
+            planners: list[Planner] = [Shipped(cap, models) for cap in caps]
+            planners += baselines(attack)
+            results = []
+            for planner in planners:
+                t0 = time.perf_counter()
+                result = _evaluate(planner, model, days, attack)
+                result["eval_s"] = time.perf_counter() - t0
+                results.append(result)
+                print(
+                    f"{name} k={k} {planner.name}: worst/B1 {result['worst_ratio']['max']:.3f} "
+                    f"capture {result['capture_h1']['wilson_low']:.3f} "
+                    f"H2 {result['cond_entropy_h2']:.3f} ({result['eval_s']:.1f} s)",
+                    flush=True,
+                )
+            rows.append(
+                {
+                    "map": name,
+                    "n": graph.n,
+                    "k": k,
+                    "days": days,
+                    "tour_s": model.period,
+                    "b1_worst_s": model.team_gap,
+                    "attack_s": attack,
+                    "planners": results,
+                }
+            )
+    return rows
+
+
+def _timed(fn: Any, repeat: int = 1) -> float:
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _square_grid(side: int) -> PatrolGraph:
+    from patrolopt.graph import Edge, Node
+
+    nodes = tuple(Node(f"{r}-{c}", x=5.0 * c, y=5.0 * r) for r in range(side) for c in range(side))
+    edges = []
+    for r in range(side):
+        for c in range(side):
+            if c + 1 < side:
+                edges.append(Edge(f"{r}-{c}", f"{r}-{c + 1}", 5.0, {"foot": 5.0}))
+            if r + 1 < side:
+                edges.append(Edge(f"{r}-{c}", f"{r + 1}-{c}", 5.0, {"foot": 5.0}))
+    return PatrolGraph(nodes=nodes, edges=tuple(edges), name=f"grid{side}x{side}")
+
+
+def speed() -> dict[str, Any]:
+    """Wall-clock figures of the issue's speed targets (best of 3 where cheap)."""
+    from patrolopt.markov import MarkovChain, capture_probabilities
+    from patrolopt.solver import solve
+
+    out: dict[str, Any] = {}
+    horizon = 8 * 3600.0
+    brough = load_bench_graph("broughton")
+    problem = Problem(brough, tuple(Officer(f"o{i}") for i in range(4)), horizon_s=horizon)
+    out["plan_broughton_k4_8h_s"] = _timed(lambda: solve(problem, seed=1), 3)
+    campus = load_bench_graph("campus-large")
+    problem3 = Problem(campus, tuple(Officer(f"o{i}") for i in range(3)), horizon_s=horizon)
+    out["plan_campus300_k3_8h_s"] = _timed(lambda: solve(problem3, seed=1), 3)
+    model = prepare(problem)
+    state = OnlineState(
+        model,
+        tuple(OfficerPosition(str(5 * i), 100.0) for i in range(4)),
+        {str(j): 50.0 for j in range(brough.n)},
+        0,
+    )
+    calls = 200
+    total = _timed(lambda: [next_stop(state, seed=s) for s in range(calls)])
+    out["next_stop_broughton_k4_ms"] = 1000 * total / calls
+    travel = brough.travel_matrix("foot")
+    support = np.isfinite(travel) & (travel > 0)
+    chain = MarkovChain(support / support.sum(axis=1, keepdims=True), np.where(support, travel, 1))
+    out["exact_capture_broughton_d1600_unit1s_s"] = _timed(
+        lambda: capture_probabilities(chain, 1600.0, unit_s=1.0), 3
+    )
+    scaling = {}
+    for side in (7, 10, 14, 20, 32):
+        g = _square_grid(side)
+        p = Problem(g, (Officer("o0"),), horizon_s=horizon)
+        scaling[str(g.n)] = _timed(lambda p=p: solve(p, seed=1))
+    out["plan_s_by_nodes_k1_8h"] = scaling
+    by_k = {}
+    for k in (1, 2, 4, 8):
+        p = Problem(brough, tuple(Officer(f"o{i}") for i in range(k)), horizon_s=horizon)
+        by_k[str(k)] = _timed(lambda p=p: solve(p, seed=1))
+    out["plan_s_broughton_by_officers_8h"] = by_k
+    return out
+
+
+def write(rows: Any, path: Path) -> None:
+    """Write benchmark output as JSON."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(rows, indent=1, default=float) + "\n")

@@ -1,0 +1,314 @@
+"""One patrol decision: where an officer goes next without breaking any deadline.
+
+Problem: an officer at node ``u`` at time ``t`` must pick the next node so that (a) every
+node is still visited before its deadline and no gap exceeds its cap, and (b) an observer
+who knows the strategy learns as little as possible.  The rule, a randomised
+deadline-aware walk with a recovery guarantee:
+
+1. For every neighbour ``v`` and every rotation of the optimal tour that starts at ``v``
+   (forwards; backwards too when one officer patrols), compute when the team would first
+   visit every node if the officer went to ``v`` and then followed that rotation while the
+   other officers follow their own committed rotations.
+2. Keep the moves for which that recovery meets every deadline, keeps consecutive first
+   visits within the cap, and keeps the officers' phases on the tour at most one cap apart
+   (so the periodic regime after recovery also respects the cap).
+3. Pick one of the safe neighbours uniformly at random (maximum local entropy, after
+   Chevaleyre 2004 and the randomised strategies of Basilico, Gatti & Amigoni 2012) and
+   commit to its recovery rotation with the largest slack.
+
+Continuing a committed rotation is always safe, so a safe move always exists when the
+officers follow the rule; the guarantee is the recovery-route argument of cyclic
+strategies with slack (Chevaleyre 2004; Alamdari, Fata & Smith 2014, "Persistent monitoring
+in discrete environments").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from patrolopt.model import PatrolModel
+from patrolopt.plan import Step
+from patrolopt.problem import FixedPost
+
+__all__ = [
+    "Commitment",
+    "Decision",
+    "commitment_at",
+    "decide",
+    "format_clock",
+    "format_duration",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """The recovery an officer has committed to.
+
+    Attributes
+    ----------
+    direction : int
+        0 forwards, 1 backwards along the tour.
+    position : int
+        Tour position the officer will be at, at ``arrival_s``.
+    arrival_s : float
+        Model arrival time at that position.
+    first : ndarray
+        First visit time of every node under this recovery.
+    in_rotation : bool
+        False while the officer heads to or stands at a fixed post or is off shift.
+    """
+
+    direction: int
+    position: int
+    arrival_s: float
+    first: FloatArray
+    in_rotation: bool
+
+    def phase(self, model: PatrolModel) -> float:
+        """Time, modulo the period, at which this rotation passes tour position 0."""
+        tour = model.tours[self.direction]
+        return float((self.arrival_s - tour.arrival[self.position]) % tour.period)
+
+
+def commitment_at(
+    model: PatrolModel, node: int, arrival_s: float, *, in_rotation: bool, direction: int = 0
+) -> Commitment:
+    """Commitment to rejoin the tour at the first occurrence of ``node`` at ``arrival_s``."""
+    p = int(model.occurrences[direction][node][0])
+    first = arrival_s + model.offsets[direction][p]
+    return Commitment(direction, p, arrival_s, first, in_rotation)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Outcome of :func:`decide`: the step to take and the commitment that backs it."""
+
+    step: Step
+    node: int
+    commitment: Commitment
+    safe_moves: int
+
+
+def format_duration(seconds: float) -> str:
+    """Return ``seconds`` as "14 min" or "45 s"."""
+    if not math.isfinite(seconds):
+        return "never"
+    return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.0f} s"
+
+
+def _dwell(model: PatrolModel, v: int, arrival: float) -> float:
+    """Actual dwell at ``v``: none when closed, else the model dwell.
+
+    At a hot spot every visit is a hot-spot stay of the rule's minimum length: the tour
+    model assumes it, so keeping it keeps the officers' phases on the tour intact.
+    """
+    if not model.problem.graph.nodes[v].is_open(arrival):
+        return 0.0
+    return float(model.model_dwell[v])
+
+
+def _reason(
+    model: PatrolModel, v: int, arrival: float, dwell: float, last: FloatArray, safe: int
+) -> str:
+    node = model.problem.graph.nodes[v]
+    if not node.is_open(arrival):
+        return f"passing through {node.label} (not patrolled at this hour)"
+    since = arrival - last[v]
+    head = (
+        f"{node.label}: first visit"
+        if not math.isfinite(since)
+        else (f"{node.label}: {format_duration(since)} since last visit")
+    )
+    text = f"{head}, limit {format_duration(model.cap[v])}, risk {model.risk_level[v]}"
+    if node.hotspot is not None and dwell >= node.hotspot.min_dwell_s:
+        rule = node.hotspot
+        text += (
+            f"; hot spot: stay {format_duration(dwell)} (rule {format_duration(rule.min_dwell_s)}"
+            f"-{format_duration(rule.max_dwell_s)} every {format_duration(rule.every_s)})"
+        )
+    if safe > 1:
+        text += f"; drawn at random from {safe} safe moves"
+    return text
+
+
+def _feasible(
+    model: PatrolModel,
+    first: FloatArray,
+    phases: FloatArray | None,
+    others: list[Commitment],
+    deadline: FloatArray,
+) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Safety mask and minimum slack of candidate recoveries ``first`` (shape ``(R, n)``)."""
+    earliest = first
+    if others:
+        earliest = np.minimum(first, np.min([o.first for o in others], axis=0))
+    slack = np.min(deadline - earliest, axis=1)
+    ok = slack >= 0
+    rotating = [o for o in others if o.in_rotation]
+    if phases is not None and rotating:
+        stacked = np.concatenate(
+            [
+                first[:, None, :],
+                np.broadcast_to(
+                    [o.first for o in rotating], (len(first), len(rotating), model.problem.graph.n)
+                ),
+            ],
+            axis=1,
+        )
+        stacked = np.sort(stacked, axis=1)
+        ok &= np.all(np.diff(stacked, axis=1) <= model.cap + 1e-6, axis=(1, 2))
+        period = model.period
+        all_phases = np.sort(
+            np.concatenate(
+                [
+                    phases[:, None],
+                    np.broadcast_to(
+                        [o.phase(model) for o in rotating], (len(phases), len(rotating))
+                    ),
+                ],
+                axis=1,
+            ),
+            axis=1,
+        )
+        gaps = np.diff(all_phases, axis=1, append=all_phases[:, :1] + period)
+        ok &= gaps.max(axis=1) <= float(model.cap.min()) + 1e-6
+    return ok, slack
+
+
+def decide(
+    model: PatrolModel,
+    *,
+    now: float,
+    u: int,
+    mine: Commitment,
+    others: list[Commitment],
+    last: FloatArray,
+    post: FixedPost | None,
+    rng: np.random.Generator,
+    upcoming: FixedPost | None = None,
+) -> Decision:
+    """Choose the next step of one officer (see module docstring).
+
+    Parameters
+    ----------
+    model : PatrolModel
+    now : float
+        Time the officer is ready to leave ``u``.
+    u : int
+        Current node.
+    mine : Commitment
+        The officer's current commitment (its continuation is always a candidate).
+    others : list of Commitment
+        Commitments of the other officers.
+    last : ndarray
+        Last counted visit per node (``-inf``: never).
+    post : FixedPost or None
+        The officer's next fixed post when it is close enough to constrain the moves.
+    rng : numpy.random.Generator
+    upcoming : FixedPost or None
+        The officer's next post while it still patrols: candidate recoveries are cut at
+        the moment it has to leave for it (:meth:`PatrolModel.with_absence`).
+
+    Returns
+    -------
+    Decision
+    """
+    graph = model.problem.graph
+    if post is not None:
+        return _toward_post(model, now=now, u=u, mine=mine, last=last, post=post, rng=rng)
+    deadline = model.deadlines(last, now)
+    target = int(model.tours[mine.direction].walk[mine.position])
+    nodes: list[int] = []
+    rows: list[FloatArray] = []
+    phases: list[float] = []
+    commits: list[tuple[int, int, float, float, float]] = []
+    if u != target and mine.arrival_s > now:
+        # En route to the committed rejoin point (after the start, a post or a shift start).
+        v = model.next_hop(u, target)
+        a = now + float(model.travel[u, v])
+        wait = max(0.0, mine.arrival_s - a) if v == target else 0.0
+        nodes.append(v)
+        rows.append(mine.first)
+        phases.append(mine.phase(model))
+        commits.append((mine.direction, mine.position, mine.arrival_s, a, wait))
+    directions = (0, 1) if model.problem.k == 1 else (0,)
+    for v in model.neighbours[u]:
+        a = now + float(model.travel[u, v])
+        tau = a + _dwell(model, v, a) - model.model_dwell[v]
+        for d in directions:
+            for p in model.occurrences[d][v]:
+                first = tau + model.offsets[d][p]
+                first[v] = a
+                nodes.append(v)
+                rows.append(first)
+                tour = model.tours[d]
+                phases.append(float((tau - tour.arrival[p]) % tour.period))
+                commits.append((d, int(p), tau, a, 0.0))
+    first_arr = np.array(rows)
+    if upcoming is not None:
+        first_arr = model.with_absence(first_arr, upcoming)
+    ok, slack = _feasible(model, first_arr, np.array(phases), others, deadline)
+    candidates = np.asarray(nodes)
+    safe_nodes = np.unique(candidates[ok])
+    if len(safe_nodes):
+        v = int(rng.choice(safe_nodes))
+        idx = np.flatnonzero(ok & (candidates == v))
+        choice = int(idx[np.argmax(slack[idx])])
+        prefix = ""
+    else:
+        choice = int(np.argmax(slack))
+        v = nodes[choice]
+        prefix = "catching up: "
+    d, p, tau, a, wait = commits[choice]
+    commitment = Commitment(d, p, tau, first_arr[choice], True)
+    dwell = _dwell(model, v, a) + wait
+    reason = prefix + _reason(model, v, a, dwell, last, len(safe_nodes))
+    if wait > 0:
+        reason += f"; waits {format_duration(wait)} to keep the team evenly spaced"
+    step = Step(node=graph.nodes[v].id, arrival_s=a, dwell_s=dwell, reason=reason)
+    return Decision(step=step, node=v, commitment=commitment, safe_moves=len(safe_nodes))
+
+
+def format_clock(seconds: float) -> str:
+    """Return ``seconds`` from the start of the plan as ``+HH:MM``."""
+    minutes = int(seconds // 60)
+    return f"+{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _toward_post(
+    model: PatrolModel,
+    *,
+    now: float,
+    u: int,
+    mine: Commitment,
+    last: FloatArray,
+    post: FixedPost,
+    rng: np.random.Generator,
+) -> Decision:
+    """Wander among nodes from which the post is still reached in time; then stand it."""
+    graph = model.problem.graph
+    x = graph.index[post.node]
+    label = f"fixed post at {graph.nodes[x].label} {format_clock(post.start_s)}-" + format_clock(
+        post.end_s
+    )
+    reachable = []
+    for v in model.neighbours[u]:
+        a = now + float(model.travel[u, v])
+        back = 0.0 if v == x else model.dist[v, x] - model.model_dwell[x]
+        if a + _dwell(model, v, a) + back <= post.start_s:
+            reachable.append(v)
+    if not reachable and u == x:
+        step = Step(graph.nodes[x].id, now, post.end_s - now, label)
+        return Decision(step=step, node=x, commitment=mine, safe_moves=0)
+    v = int(rng.choice(reachable)) if reachable else model.next_hop(u, x)
+    a = now + model.travel[u, v]
+    dwell = _dwell(model, v, a)
+    reason = _reason(model, v, a, dwell, last, len(reachable)) + f"; then {label}"
+    step = Step(node=graph.nodes[v].id, arrival_s=a, dwell_s=dwell, reason=reason)
+    return Decision(step=step, node=v, commitment=mine, safe_moves=len(reachable))

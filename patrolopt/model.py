@@ -1,0 +1,243 @@
+"""A problem prepared for planning: tour, recovery tables, per-node caps and deadlines.
+
+Problem: every planning decision asks "if the officer goes to ``v`` now, can the team still
+meet every deadline?".  Answering it in microseconds needs the problem pre-digested once:
+the optimal tour (Chevaleyre 2004) in both directions, the time from every tour position to
+the first visit of every node, the gap cap of every node (the node's own deadline, at most
+``gap_cap`` times the tour period divided by ``k``) and all-pairs shortest paths.
+
+The gap cap follows the "recovery route" idea: a randomised move is allowed only if a
+rotation of the optimal tour from the new position still meets every deadline, so the
+worst gap never exceeds the cap while every remaining degree of freedom is spent on
+unpredictability.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from patrolopt.errors import GraphError, InfeasibleError
+from patrolopt.problem import FixedPost, Problem
+from patrolopt.tour import SOLUTION_LIMIT, Tour, optimal_tour, shortest_paths, step_times
+
+__all__ = ["Params", "PatrolModel", "prepare"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Planner parameters.
+
+    Parameters
+    ----------
+    gap_cap : float
+        Worst allowed gap as a multiple of the optimal team gap (tour period / k), >= 1.
+        1.0 reproduces the fixed tour; larger values buy unpredictability with coverage.
+    tour_solutions : int
+        Guided-local-search solutions explored for the optimal tour.
+    """
+
+    gap_cap: float = 1.25
+    tour_solutions: int = SOLUTION_LIMIT
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.gap_cap) and self.gap_cap >= 1.0):
+            raise ValueError(f"gap_cap must be >= 1.0, got {self.gap_cap}")
+        if self.tour_solutions < 1:
+            raise ValueError("tour_solutions must be >= 1")
+
+
+@dataclass(frozen=True)
+class PatrolModel:
+    """Everything the decision rule needs, computed once per problem.
+
+    Attributes
+    ----------
+    problem : Problem
+    params : Params
+    mode : str
+        The team's travel mode.
+    travel : ndarray
+        Direct travel times (``inf``: no edge).
+    model_dwell : ndarray
+        Dwell assumed by the tour at every visit (hot-spot stays included).
+    dist : ndarray
+        Shortest step times between all pairs; ``pred`` its predecessor matrix.
+    tours : tuple of Tour
+        The optimal tour forwards and backwards.
+    offsets : tuple of ndarray
+        ``offsets[d][p, j]``: time from arriving at position ``p`` of ``tours[d]`` to first
+        arriving at ``j``.
+    occurrences : tuple of tuple of ndarray
+        ``occurrences[d][v]``: positions of node ``v`` in ``tours[d]``.
+    cap : ndarray
+        Per-node gap cap in seconds.
+    team_gap : float
+        Tour period divided by ``k``: the fixed tour's worst gap.
+    neighbours : tuple of tuple of int
+    windowed : tuple of int
+        Nodes with time windows.
+    risk_level : tuple of str
+        "low", "medium" or "high" per node, relative to the mean risk.
+    k_eff : int
+        Fewest officers patrolling at any time (posts and shifts taken out); caps use it.
+    """
+
+    problem: Problem
+    params: Params
+    mode: str
+    travel: FloatArray
+    model_dwell: FloatArray
+    dist: FloatArray
+    pred: IntArray
+    tours: tuple[Tour, Tour]
+    offsets: tuple[FloatArray, FloatArray]
+    occurrences: tuple[tuple[IntArray, ...], tuple[IntArray, ...]]
+    cap: FloatArray
+    team_gap: float
+    neighbours: tuple[tuple[int, ...], ...]
+    windowed: tuple[int, ...]
+    risk_level: tuple[str, ...]
+    k_eff: int
+
+    @property
+    def period(self) -> float:
+        """Tour period, seconds."""
+        return self.tours[0].period
+
+    def next_hop(self, u: int, target: int) -> int:
+        """First node after ``u`` on a shortest path to ``target`` (``u != target``)."""
+        v = target
+        while int(self.pred[u, v]) != u:
+            v = int(self.pred[u, v])
+        return v
+
+    def post_entry(self, post: FixedPost) -> float:
+        """Time from which an officer stops patrolling to make its post from anywhere."""
+        x = self.problem.graph.index[post.node]
+        return post.start_s - float(self.dist[:, x].max()) - float(self.cap.max())
+
+    def with_absence(self, first: FloatArray, post: FixedPost) -> FloatArray:
+        """First visits of a rotation cut by an upcoming post.
+
+        Visits after :meth:`post_entry` do not happen; the officer's visits resume when it
+        rejoins the tour at the post node when the post ends.
+        """
+        x = self.problem.graph.index[post.node]
+        after = post.end_s + self.offsets[0][int(self.occurrences[0][x][0])]
+        return np.where(first <= self.post_entry(post), first, after)
+
+    def deadlines(self, last: FloatArray, now: float) -> FloatArray:
+        """Latest time of the next visit of every node (``inf``: none needed).
+
+        A node must be visited within its cap of its last visit; the first visit is due by
+        the warm-up end (or the opening of its time window, if later) plus its cap.
+        """
+        warm = self.problem.warmup_s
+        out = np.where(np.isfinite(last), last, warm) + self.cap
+        for j in self.windowed:
+            out[j] = math.inf
+            for w in self.problem.graph.nodes[j].windows:
+                if w.end_s <= now:
+                    continue
+                start = last[j] if last[j] >= w.start_s else max(w.start_s, warm)
+                due = start + self.cap[j]
+                if due < w.end_s:
+                    out[j] = due
+                    break
+        return out
+
+
+def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
+    """Pre-compute the :class:`PatrolModel` of ``problem``.
+
+    Raises
+    ------
+    GraphError
+        If the officers do not share one travel mode.
+    InfeasibleError
+        If a node's deadline is shorter than the best the team can do (tour period / k),
+        or a hot-spot rule's period is shorter than the gap cap; the message names the node.
+    """
+    params = params or Params()
+    modes = {o.mode for o in problem.officers}
+    if len(modes) != 1:
+        raise GraphError(f"plan officers of one travel mode at a time, got {sorted(modes)}")
+    mode = modes.pop()
+    graph = problem.graph
+    step = step_times(graph, mode)
+    forward = optimal_tour(graph, mode, solutions=params.tour_solutions)
+    model_dwell = np.array([node.model_dwell_s() for node in graph.nodes])
+    backward = forward.reversed(graph.travel_matrix(mode), model_dwell)
+    dist, pred = shortest_paths(step)
+    k_eff = _fewest_available(problem)
+    team_gap = forward.period / k_eff
+    cap = np.full(graph.n, params.gap_cap * team_gap)
+    for j, node in enumerate(graph.nodes):
+        if node.max_gap_s is not None:
+            if node.max_gap_s < team_gap:
+                raise InfeasibleError(
+                    f"node {node.id}: max gap {node.max_gap_s:g} s is shorter than the best "
+                    f"{k_eff} officer(s) can keep ({team_gap:.0f} s = tour / k)",
+                    node=node.id,
+                )
+            cap[j] = min(cap[j], node.max_gap_s)
+        if node.hotspot is not None and node.hotspot.every_s < cap[j]:
+            raise InfeasibleError(
+                f"node {node.id}: hot-spot period {node.hotspot.every_s:g} s is shorter than "
+                f"its gap cap {cap[j]:.0f} s",
+                node=node.id,
+            )
+    tours = (forward, backward)
+    risk_mean = float(np.mean([node.risk for node in graph.nodes]))
+    return PatrolModel(
+        problem=problem,
+        params=params,
+        mode=mode,
+        travel=graph.travel_matrix(mode),
+        model_dwell=model_dwell,
+        dist=dist,
+        pred=pred,
+        tours=tours,
+        offsets=(forward.first_offset(), backward.first_offset()),
+        occurrences=(
+            tuple(forward.occurrences(v) for v in range(graph.n)),
+            tuple(backward.occurrences(v) for v in range(graph.n)),
+        ),
+        cap=cap,
+        team_gap=team_gap,
+        neighbours=graph.neighbours(mode),
+        windowed=tuple(j for j, node in enumerate(graph.nodes) if node.windows),
+        risk_level=tuple(_risk_level(node.risk / risk_mean) for node in graph.nodes),
+        k_eff=k_eff,
+    )
+
+
+def _risk_level(relative: float) -> str:
+    if relative >= 1.5:
+        return "high"
+    return "low" if relative <= 2 / 3 else "medium"
+
+
+def _fewest_available(problem: Problem) -> int:
+    """Fewest officers on patrol at any moment: shifts and fixed posts take officers out."""
+    away: list[tuple[float, float]] = [(p.start_s, p.end_s) for p in problem.fixed_posts]
+    for officer in problem.officers:
+        if officer.shift_start_s > 0:
+            away.append((0.0, officer.shift_start_s))
+        if officer.shift_end_s < problem.horizon_s:
+            away.append((officer.shift_end_s, problem.horizon_s))
+    events = sorted([(a, 1) for a, _ in away] + [(b, -1) for _, b in away])
+    busy = most = 0
+    for _, delta in events:
+        busy += delta
+        most = max(most, busy)
+    if most >= problem.k:
+        raise InfeasibleError("at some moment no officer is left on patrol (posts and shifts)")
+    return problem.k - most

@@ -1,0 +1,190 @@
+"""``solve``: a full-shift randomised patrol plan that keeps every deadline.
+
+Problem: given a :class:`~patrolopt.problem.Problem`, produce for each officer a timed
+sequence of stops that (a) never lets a node wait longer than its deadline or the gap cap
+(``gap_cap`` x the optimal team gap, tour period / k), (b) respects fixed posts, time
+windows and hot-spot rules, and (c) is as unpredictable as those constraints allow.
+
+Method: the officers start evenly spaced on the optimal tour (Chevaleyre 2004) and then each
+decision is the randomised deadline-aware move of :func:`patrolopt.decide.decide` - a
+uniformly random choice among the moves after which a rotation of the optimal tour still
+meets every deadline.  Decisions are taken in time order (a discrete-event simulation), and
+all randomness comes from ``numpy.random.default_rng(seed)``, so the same seed gives the
+same plan.  The plan is checked with :func:`patrolopt.validate.validate_plan` before it is
+returned; a missed node deadline raises :class:`~patrolopt.errors.InfeasibleError`.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import replace
+
+import numpy as np
+
+from patrolopt.decide import Commitment, commitment_at, decide
+from patrolopt.errors import InfeasibleError
+from patrolopt.model import Params, PatrolModel, prepare
+from patrolopt.plan import Plan, Step
+from patrolopt.problem import FixedPost, Problem
+from patrolopt.validate import validate_plan
+
+__all__ = ["Params", "solve", "start_positions"]
+
+
+def start_positions(model: PatrolModel) -> list[tuple[int, Commitment, float]]:
+    """Start node, commitment and first departure of every officer.
+
+    Officers on shift at time 0 are spread evenly (in time) along the tour: the first one
+    rejoins it where it stands, each next one ``period / k`` ahead, intercepting its slot by
+    the shortest path and waiting if early.  Later shifts start from their start node.
+    """
+    problem = model.problem
+    graph = problem.graph
+    period = model.period
+    tour = model.tours[0]
+    active = [i for i, o in enumerate(problem.officers) if o.shift_start_s <= 0]
+    out: list[tuple[int, Commitment, float]] = []
+    phase0 = 0.0
+    for i, officer in enumerate(problem.officers):
+        start = graph.index[officer.start] if officer.start is not None else int(tour.walk[0])
+        if i not in active:
+            commit = commitment_at(model, start, officer.shift_start_s, in_rotation=False)
+            out.append((start, commit, officer.shift_start_s))
+            continue
+        rank = active.index(i)
+        if rank == 0:
+            q = int(model.occurrences[0][start][0])
+            phase0 = -float(tour.arrival[q])
+        phase = phase0 - rank * period / len(active)
+        travel = np.where(
+            tour.walk == start,
+            0.0,
+            graph.nodes[start].dwell_s
+            + model.dist[start, tour.walk]
+            - model.model_dwell[tour.walk],
+        )
+        if officer.start is None:
+            travel = np.zeros(tour.m)  # placed directly on its slot
+        slot = np.mod(phase + tour.arrival[:-1], period)
+        slot = slot + np.ceil(np.maximum(travel - slot, 0.0) / period) * period
+        q = int(np.argmin(slot))
+        arrival = float(slot[q])
+        if officer.start is None:
+            start = int(tour.walk[q])
+        first = arrival + model.offsets[0][q]
+        out.append((start, Commitment(0, q, arrival, first, True), 0.0))
+    return out
+
+
+def _next_post(model: PatrolModel, posts: list[FixedPost], now: float) -> FixedPost | None:
+    """The officer's next post once it is time to stop patrolling for it."""
+    if posts and now >= model.post_entry(posts[0]):
+        return posts[0]
+    return None
+
+
+def _seen_by_others(model: PatrolModel, commit: Commitment, posts: list[FixedPost]) -> Commitment:
+    """An officer's commitment as the others must count on it (cut by its next post)."""
+    if not posts or not commit.in_rotation:
+        return commit
+    return replace(commit, first=model.with_absence(commit.first, posts[0]))
+
+
+def solve(problem: Problem, *, seed: int, params: Params | None = None) -> Plan:
+    """Plan a randomised, deadline-keeping patrol (see module docstring).
+
+    Parameters
+    ----------
+    problem : Problem
+    seed : int
+        Seed of the only random generator used; stored in the plan for audit.
+    params : Params, optional
+        Gap cap and tour effort; defaults to :class:`Params()`.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    GraphError, InfeasibleError
+        On bad input or when a node deadline cannot be kept; the message names the node.
+    """
+    model = prepare(problem, params)
+    return plan_with(model, seed=seed)
+
+
+def plan_with(model: PatrolModel, *, seed: int) -> Plan:
+    """:func:`solve` on an already prepared model (benchmarks reuse the model across days)."""
+    problem = model.problem
+    graph = problem.graph
+    rng = np.random.default_rng(seed)
+    last = np.full(graph.n, -np.inf)
+    starts = start_positions(model)
+    commits = [c for _, c, _ in starts]
+    where = [s for s, _, _ in starts]
+    steps: list[list[Step]] = []
+    posts = [list(problem.posts_of(o.id)) for o in problem.officers]
+    heap: list[tuple[float, int]] = []
+    for i, (start, commit, t0) in enumerate(starts):
+        node = graph.nodes[start]
+        wait = commit.arrival_s - t0 if int(model.tours[0].walk[commit.position]) == start else 0.0
+        dwell = max(wait, 0.0) + (node.dwell_s if node.is_open(t0) else 0.0)
+        steps.append([Step(node.id, t0, dwell, f"{node.label}: start of shift")])
+        if node.is_open(t0):
+            last[start] = max(last[start], t0)
+        heapq.heappush(heap, (t0 + dwell, i))
+    while heap:
+        now, i = heapq.heappop(heap)
+        officer = problem.officers[i]
+        if now >= min(problem.horizon_s, officer.shift_end_s):
+            continue
+        u = where[i]
+        while posts[i] and posts[i][0].end_s <= now:
+            done = posts[i].pop(0)
+            commits[i] = commitment_at(model, graph.index[done.node], now, in_rotation=True)
+        post = _next_post(model, posts[i], now)
+        if post is not None and commits[i].in_rotation:
+            x = graph.index[post.node]
+            commits[i] = commitment_at(model, x, post.end_s, in_rotation=False)
+        decision = decide(
+            model,
+            now=now,
+            u=u,
+            mine=commits[i],
+            others=[_seen_by_others(model, c, posts[j]) for j, c in enumerate(commits) if j != i],
+            last=last,
+            post=post,
+            rng=rng,
+            upcoming=posts[i][0] if posts[i] and post is None else None,
+        )
+        step = decision.step
+        v = decision.node
+        if v == u and steps[i][-1].node == step.node:
+            prev = steps[i][-1]
+            step = Step(prev.node, prev.arrival_s, step.departure_s - prev.arrival_s, step.reason)
+            steps[i][-1] = step
+        else:
+            steps[i].append(step)
+        node = graph.nodes[v]
+        if node.is_open(step.arrival_s):
+            last[v] = max(last[v], step.arrival_s)
+        where[i] = v
+        commits[i] = decision.commitment
+        heapq.heappush(heap, (step.departure_s, i))
+    plan = Plan(
+        officers=tuple(tuple(s for s in officer_steps) for officer_steps in steps),
+        seed=seed,
+        planner="patrolopt",
+        info={
+            "gap_cap": model.params.gap_cap,
+            "tour_s": round(model.period, 3),
+            "team_gap_s": round(model.team_gap, 3),
+            "horizon_s": problem.horizon_s,
+            "mode": model.mode,
+        },
+    )
+    for violation in validate_plan(problem, plan):
+        if violation.kind == "deadline":
+            raise InfeasibleError(violation.message, node=violation.node)
+    return plan

@@ -1,0 +1,140 @@
+"""Plans walk along edges, keep posts, windows and deadlines, and are reproducible."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pytest
+
+from patrolopt.__main__ import main
+from patrolopt.graph import PatrolGraph
+from patrolopt.metrics import gap_stats
+from patrolopt.model import Params, prepare
+from patrolopt.problem import FixedPost, Officer, Problem
+from patrolopt.solver import solve
+from patrolopt.tests.conftest import MAP_DIR
+from patrolopt.validate import validate_plan
+
+HOUR = 3600.0
+
+
+def team(k: int) -> tuple[Officer, ...]:
+    return tuple(Officer(f"o{i}") for i in range(k))
+
+
+def test_optimal_tour_of_grid_and_tree(grid: PatrolGraph) -> None:
+    assert prepare(Problem(grid, team(1), horizon_s=HOUR)).period == pytest.approx(26 * 5.7)
+
+
+@pytest.mark.parametrize("k", [1, 2, 4])
+def test_plan_walks_edges_and_keeps_the_cap(grid: PatrolGraph, k: int) -> None:
+    problem = Problem(grid, team(k), horizon_s=2 * HOUR, warmup_s=600)
+    plan = solve(problem, seed=11)
+    assert validate_plan(problem, plan) == []
+    travel = grid.travel_matrix("foot")
+    for steps in plan.officers:
+        for a, b in itertools.pairwise(steps):
+            i, j = grid.index[a.node], grid.index[b.node]
+            assert np.isfinite(travel[i, j])
+            assert i != j
+            assert b.arrival_s == pytest.approx(a.departure_s + travel[i, j])
+    team_gap = 26 * 5.7 / k
+    stats = gap_stats(problem, plan, start=600, end=2 * HOUR)
+    assert stats.worst <= 1.25 * team_gap + 1e-6
+
+
+def test_cap_one_is_the_fixed_tour(grid: PatrolGraph) -> None:
+    problem = Problem(grid, team(2), horizon_s=HOUR, warmup_s=600)
+    plan = solve(problem, seed=3, params=Params(gap_cap=1.0))
+    stats = gap_stats(problem, plan, start=600, end=HOUR)
+    assert stats.worst == pytest.approx(26 * 5.7 / 2)
+
+
+def test_same_seed_same_plan(grid: PatrolGraph) -> None:
+    problem = Problem(grid, team(2), horizon_s=HOUR)
+    assert solve(problem, seed=5) == solve(problem, seed=5)
+    assert solve(problem, seed=5) != solve(problem, seed=6)
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_campus_plan_meets_deadlines_windows_and_hotspot(campus: PatrolGraph, k: int) -> None:
+    problem = Problem(campus, team(k), horizon_s=8 * HOUR)
+    plan = solve(problem, seed=2)
+    assert validate_plan(problem, plan) == []
+    cafeteria = next(n for n in campus.nodes if n.label == "cafeteria")
+    lunch = cafeteria.windows[0]
+    visits = [s.arrival_s for steps in plan.officers for s in steps if s.node == cafeteria.id]
+    at_lunch = sorted(t for t in visits if lunch.contains(t))
+    limit = cafeteria.max_gap_s
+    assert limit is not None
+    assert at_lunch[0] <= lunch.start_s + limit
+    assert max(np.diff(at_lunch)) <= limit
+    hot = next(n for n in campus.nodes if n.hotspot is not None)
+    stays = [s for steps in plan.officers for s in steps if s.node == hot.id]
+    assert all(s.dwell_s == 600.0 for s in stays)
+
+
+def test_plan_respects_fixed_post(campus: PatrolGraph) -> None:
+    post = FixedPost("o1", "parking", 1.0 * HOUR, 1.75 * HOUR)
+    problem = Problem(campus, team(2), horizon_s=3 * HOUR, fixed_posts=(post,))
+    plan = solve(problem, seed=4)
+    assert validate_plan(problem, plan) == []
+    standing = [
+        s
+        for s in plan.officers[1]
+        if s.node == "parking" and s.arrival_s <= post.start_s and s.departure_s >= post.end_s
+    ]
+    assert len(standing) == 1
+    assert "fixed post" in standing[0].reason
+
+
+def test_validate_reports_a_broken_plan(grid: PatrolGraph) -> None:
+    problem = Problem(grid, team(1), horizon_s=HOUR)
+    plan = solve(problem, seed=1)
+    steps = list(plan.officers[0])
+    steps[5], steps[6] = steps[6], steps[5]
+    broken = type(plan)(officers=(tuple(steps),), seed=1)
+    kinds = {v.kind for v in validate_plan(problem, broken)}
+    assert "walk" in kinds
+
+
+def test_every_step_has_a_reason(campus: PatrolGraph) -> None:
+    plan = solve(Problem(campus, team(1), horizon_s=HOUR), seed=9)
+    assert all(s.reason for s in plan.officers[0])
+    assert any("since last visit, limit" in s.reason for s in plan.officers[0])
+
+
+def test_cli_prints_plan_json(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [
+        "plan",
+        "--graph",
+        str(MAP_DIR / "1r5/1r5.graph"),
+        "--officers",
+        "2",
+        "--hours",
+        "0.5",
+        "--seed",
+        "7",
+        "--gap-cap",
+        "1.5",
+    ]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["seed"] == 7
+    assert out["gap_cap"] == 1.5
+    assert len(out["officers"]) == 2
+    assert set(out["officers"][0][0]) == {"node", "arrival_s", "dwell_s", "reason"}
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out) == out
+
+
+def test_cli_reports_bad_input(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            ["plan", "--graph", str(MAP_DIR / "grid/grid.graph"), "--seed", "1", "--gap-cap", "0.5"]
+        )
+        == 2
+    )
+    assert "gap_cap" in capsys.readouterr().err
