@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.test import Client, override_settings
+from django.utils import timezone
 from django_otp.oath import TOTP
 
 from conftest import DEMO_SEED
@@ -69,12 +70,14 @@ def test_supervisor_must_pass_totp_before_anything_else(client: Client) -> None:
     bad = client.post("/account/two-factor/", {"code": "000000", "next": "/schools/"})
     assert b"That code is not right" in bad.content
     assert _last("2fa_failed").actor_label == "supervisor"
+    devices = User.objects.get(username="supervisor").totpdevice_set
+    assert devices.get().throttling_failure_count == 1
+    # A burst of wrong codes locks the device for 2^(n-1) s; the right code is refused meanwhile.
+    devices.update(throttling_failure_count=4, throttling_failure_timestamp=timezone.now())
     code = str(TOTP(totp_key(DEMO_SEED, "supervisor")).token()).zfill(6)
     throttled = client.post("/account/two-factor/", {"code": code, "next": "/schools/"})
-    assert b"Too many wrong codes. Wait " in throttled.content, throttled.content[-1500:]
-    User.objects.get(username="supervisor").totpdevice_set.update(
-        throttling_failure_timestamp=None
-    )  # as if the wait had passed
+    assert b"Too many wrong codes. Wait " in throttled.content
+    devices.update(throttling_failure_count=0, throttling_failure_timestamp=None)
     good = client.post("/account/two-factor/", {"code": code, "next": "/schools/"})
     assert good.status_code == 302
     assert good["Location"] == "/schools/"
