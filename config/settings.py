@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "vigil.core",
     "vigil.accounts",
     "vigil.sites",
+    "vigil.visitors",
     "vigil.web",
     "vigil.api",
 ]
