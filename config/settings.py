@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "vigil.accounts",
     "vigil.sites",
     "vigil.visitors",
+    "vigil.events",
+    "vigil.integrations.webhooks",
     "vigil.web",
     "vigil.api",
 ]

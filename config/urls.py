@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("vigil.accounts.urls")),
     path("", include("vigil.sites.urls")),
     path("", include("vigil.core.urls")),
+    path("", include("vigil.integrations.webhooks.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

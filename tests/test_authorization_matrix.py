@@ -72,6 +72,9 @@ def _b(ctx: Ctx) -> Building:
 
 CASES: tuple[Case, ...] = (
     Case("healthz", "get", lambda c: "/healthz", None, 200, public=True, scoped=False),
+    # Machines authenticate webhooks by signature, not by session: everyone gets the same answer.
+    Case("webhooks:receive", "post", lambda c: "/hooks/no-such-source/", None, 404, public=True,
+         scoped=False),
     Case(
         "accounts:login",
         "get",
