@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "vigil.visitors",
     "vigil.events",
     "vigil.integrations.webhooks",
+    "vigil.integrations.mqtt",
     "vigil.web",
     "vigil.api",
 ]

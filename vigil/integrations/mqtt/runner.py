@@ -1,0 +1,93 @@
+"""`vigil ingest mqtt`: the long-running MQTT receiver.
+
+Routes each message by topic to its normaliser and through the ingest pipeline, then lets the
+client acknowledge it. A message whose storage fails (database down) is not acknowledged: the
+worker stops, and the broker redelivers it to whichever worker of the share group runs next.
+Topic mappings are read at start; restart the worker after changing them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import DatabaseError, close_old_connections
+from django.utils import timezone
+from paho.mqtt.client import topic_matches_sub
+
+from vigil.events import pipeline
+from vigil.integrations.mqtt import normalize
+from vigil.integrations.mqtt.client import IngestClient
+from vigil.integrations.mqtt.config import MqttSettings
+from vigil.integrations.mqtt.models import MqttTopic
+
+log = logging.getLogger("vigil.mqtt")
+
+
+@dataclass(frozen=True)
+class Route:
+    topic: str
+    source: str
+    normalizer: pipeline.Normalizer
+    school_id: int | None = None
+
+
+def routes(settings: MqttSettings) -> list[Route]:
+    found = [
+        Route(f"{settings.frigate_prefix}/events", "frigate", normalize.frigate_event),
+        Route(f"{settings.frigate_prefix}/reviews", "frigate", normalize.frigate_review),
+    ]
+    for topic in MqttTopic.objects.filter(active=True):
+        generic: Callable[[pipeline.Inbound], pipeline.Normalized | None] = partial(
+            normalize.generic,
+            field_map=topic.field_map,
+            type_map=topic.type_map,
+            default_type=topic.default_type,
+        )
+        found.append(Route(topic.topic, f"mqtt:{topic.name}", generic, topic.school_id))
+    return found
+
+
+def handle(all_routes: list[Route], topic: str, payload: bytes) -> pipeline.IngestResult | None:
+    route = next((r for r in all_routes if topic_matches_sub(r.topic, topic)), None)
+    if route is None:
+        return None
+    close_old_connections()
+    # A QoS 1 redelivery repeats topic and payload byte for byte: that is the dedupe key.
+    key = hashlib.sha256(topic.encode() + b"\0" + payload).hexdigest()
+    return pipeline.ingest(
+        pipeline.Inbound(
+            source=route.source,
+            payload=payload,
+            received_at=timezone.now(),
+            dedupe_key=key,
+            topic=topic,
+            school_id=route.school_id,
+        ),
+        route.normalizer,
+    )
+
+
+def run(settings: MqttSettings) -> None:
+    all_routes = routes(settings)
+
+    def handler(topic: str, payload: bytes) -> bool:
+        try:
+            handle(all_routes, topic, payload)
+        except DatabaseError:
+            log.exception("could not store an MQTT message; stopping without acknowledging it")
+            client.stop()
+            raise
+        return True
+
+    client = IngestClient(settings, [r.topic for r in all_routes], handler)
+    log.warning(
+        "MQTT ingest: %s:%s, topics %s",
+        settings.host,
+        settings.port,
+        ", ".join(r.topic for r in all_routes),
+    )
+    client.run_forever()
