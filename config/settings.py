@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "vigil.events",
     "vigil.integrations.webhooks",
     "vigil.integrations.mqtt",
+    "vigil.integrations.sia",
     "vigil.web",
     "vigil.api",
 ]

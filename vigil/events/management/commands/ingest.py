@@ -10,13 +10,23 @@ from vigil.core import context
 
 
 class Command(BaseCommand):
-    help = "Run an event receiver: mqtt (Frigate and generic JSON topics)."
+    help = "Run an event receiver: mqtt (Frigate, generic JSON topics) or sia (alarm panels)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="receiver", required=True)
         sub.add_parser("mqtt", help="Subscribe to the broker in VIGIL_MQTT_URL.")
+        sia = sub.add_parser("sia", help="Receive SIA DC-09 frames from alarm panels.")
+        sia.add_argument("--port", type=int, required=True)
+        sia.add_argument("--host", default="0.0.0.0")  # noqa: S104 - panels are on the LAN
+        sia.add_argument("--udp", action="store_true", help="UDP instead of TCP.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["receiver"] == "sia":
+            from vigil.integrations.sia import runner as sia_runner
+
+            with context.acting(None, via="ingest"):
+                sia_runner.run(options["host"], options["port"], udp=options["udp"])
+            return
         from vigil.integrations.mqtt import config, runner
 
         settings = config.load()
