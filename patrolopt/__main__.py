@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from patrolopt.bench import CAMPUSES, MAPS, run, speed, write
+from patrolopt.bench import CAMPUSES, MAPS, render_markdown, run, speed, write
 from patrolopt.errors import PatrolError
 from patrolopt.io import load_graph
 from patrolopt.model import Params
@@ -43,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--days", type=int, default=20)
     bench.add_argument("--speed-only", action="store_true", help="only the speed figures")
     bench.add_argument("--out", type=Path, default=Path("bench/results/patrolopt.json"))
+    bench.add_argument(
+        "--render",
+        nargs="*",
+        type=Path,
+        default=None,
+        help="print the markdown tables of these result files instead",
+    )
     return parser
 
 
@@ -65,14 +72,17 @@ def main(argv: list[str] | None = None) -> int:
         json.dump(plan.to_json(), sys.stdout, indent=1)
         sys.stdout.write("\n")
         return 0
+    if args.render is not None:
+        rows = [row for path in args.render for row in json.loads(path.read_text())]
+        sys.stdout.write(render_markdown(rows))
+        return 0
     if args.speed_only:
         write(speed(), args.out)
         return 0
     if args.quick:
-        rows = run(["grid", "1r5", "campus-small"], [1, 2], 3)
+        run(["grid", "1r5", "campus-small"], [1, 2], 3, out=args.out)
     else:
-        rows = run(list(args.maps), list(args.k), args.days)
-    write(rows, args.out)
+        run(list(args.maps), list(args.k), args.days, out=args.out)
     return 0
 
 

@@ -103,13 +103,14 @@ def format_duration(seconds: float) -> str:
 
 
 def _dwell(model: PatrolModel, v: int, arrival: float) -> float:
-    """Actual dwell at ``v``: none when closed, else the model dwell.
+    """Dwell at ``v``: always the dwell the tour model assumes.
 
-    At a hot spot every visit is a hot-spot stay of the rule's minimum length: the tour
-    model assumes it, so keeping it keeps the officers' phases on the tour intact.
+    At a hot spot every visit is a hot-spot stay of the rule's minimum length; at a node
+    outside its time window the officer holds for the inspection time instead.  Keeping the
+    modelled time keeps the officers' phases on the tour intact: a shorter stay would shift
+    an officer ahead of its slot, and such shifts add up until the team breaks the cap.
     """
-    if not model.problem.graph.nodes[v].is_open(arrival):
-        return 0.0
+    del arrival
     return float(model.model_dwell[v])
 
 
@@ -118,7 +119,10 @@ def _reason(
 ) -> str:
     node = model.problem.graph.nodes[v]
     if not node.is_open(arrival):
-        return f"passing through {node.label} (not patrolled at this hour)"
+        text = f"passing through {node.label} (not patrolled at this hour)"
+        if dwell > 0:
+            text += f"; holds {format_duration(dwell)} to keep the team evenly spaced"
+        return text
     since = arrival - last[v]
     head = (
         f"{node.label}: first visit"
@@ -149,7 +153,7 @@ def _feasible(
     if others:
         earliest = np.minimum(first, np.min([o.first for o in others], axis=0))
     slack = np.min(deadline - earliest, axis=1)
-    ok = slack >= 0
+    ok = slack >= -1e-6  # rounding: a recovery that meets a deadline exactly is safe
     rotating = [o for o in others if o.in_rotation]
     if phases is not None and rotating:
         stacked = np.concatenate(

@@ -96,7 +96,8 @@ class Node:
     max_gap_s : float or None
         Hard deadline: the longest allowed time between two visits while the node is open.
     dwell_s : float
-        Inspection time spent at every visit while the node is open.
+        Inspection time spent at every visit (outside its time windows the officer holds
+        for the same time, which keeps a team evenly spaced).
     windows : tuple of TimeWindow
         When the node is patrolled at all; empty means always.
     hotspot : HotspotRule or None

@@ -95,12 +95,15 @@ def sinkhorn(
     """
     x = np.ones(A.shape[0])
     y = np.ones(A.shape[1])
-    for _ in range(max_iter):
-        y = c / (A.T @ x)
-        x = r / (A @ y)
-        Q = x[:, None] * A * y[None, :]
-        if np.abs(Q.sum(axis=0) - c).max() < tol:
-            return Q
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        for _ in range(max_iter):
+            y = c / (A.T @ x)
+            x = r / (A @ y)
+            Q = x[:, None] * A * y[None, :]
+            if not np.all(np.isfinite(Q)):
+                break
+            if np.abs(Q.sum(axis=0) - c).max() < tol:
+                return Q
     raise ValueError("Sinkhorn scaling did not converge: the support cannot carry the marginals")
 
 

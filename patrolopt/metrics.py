@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from patrolopt.graph import Node
 from patrolopt.plan import Plan
 from patrolopt.problem import Problem
 
@@ -88,12 +89,36 @@ class GapStats:
     per_node_worst: FloatArray = field(repr=False)
 
 
+def _node_gaps(node: Node, times: FloatArray, start: float, end: float) -> FloatArray:
+    """Gaps of one node inside ``[start, end]``, only while it is open.
+
+    Without windows the first gap runs from the last visit before ``start`` (or ``start``);
+    with windows each open span starts its own clock at its opening (or at ``start``).
+    """
+    if not node.windows:
+        before = times[times < start]
+        spans = [(before[-1] if len(before) else start, start, end)]
+    else:
+        spans = [
+            (max(w.start_s, start), max(w.start_s, start), min(w.end_s, end))
+            for w in node.windows
+            if min(w.end_s, end) > max(w.start_s, start)
+        ]
+    out = []
+    for anchor, a, b in spans:
+        inside = times[(times >= a) & (times <= b)]
+        gaps = np.diff(np.concatenate([[anchor], inside, [b]]))
+        out.append(gaps[gaps > 0])
+    return np.concatenate(out) if out else np.zeros(0)
+
+
 def gap_stats(problem: Problem, plan: Plan, *, start: float, end: float) -> GapStats:
     """Gap statistics between ``start`` and ``end``.
 
     The first gap of a node runs from its last visit before ``start`` (or from ``start``),
     the last one to ``end`` (censored), so a node never visited counts as one gap of
-    ``end - start``.
+    ``end - start``.  Nodes with time windows are measured only while open, each window
+    starting its own clock.
     """
     nodes = problem.graph.nodes
     visits = visit_times(problem, plan)
@@ -103,15 +128,11 @@ def gap_stats(problem: Problem, plan: Plan, *, start: float, end: float) -> GapS
     counts = np.zeros(len(nodes))
     late = total_with_deadline = 0
     for j, times in enumerate(visits):
-        before = times[times < start]
-        inside = times[(times >= start) & (times <= end)]
-        counts[j] = len(inside)
-        anchor = before[-1] if len(before) else start
-        gaps = np.diff(np.concatenate([[anchor], inside, [end]]))
-        gaps = gaps[gaps > 0]
+        counts[j] = int(((times >= start) & (times <= end)).sum())
+        gaps = _node_gaps(nodes[j], times, start, end)
         all_gaps.append(gaps)
-        worst[j] = gaps.max()
-        idle[j] = float((gaps**2).sum() / (2 * gaps.sum()))
+        worst[j] = gaps.max() if len(gaps) else 0.0
+        idle[j] = float((gaps**2).sum() / (2 * gaps.sum())) if len(gaps) else 0.0
         limit = nodes[j].max_gap_s
         if limit is not None:
             total_with_deadline += len(gaps)
@@ -205,6 +226,8 @@ class CaptureCounter:
             t = dep[keep]
             hit = np.zeros((len(keep), self.n), dtype=bool)
             for j, times in enumerate(visits):
+                if not len(times):
+                    continue  # never visited: never caught
                 pos = np.searchsorted(times, t, side="right")
                 nxt = np.where(pos < len(times), times[np.minimum(pos, len(times) - 1)], np.inf)
                 hit[:, j] = nxt - t <= self.attack_s[j] + 1e-9

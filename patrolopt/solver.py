@@ -32,11 +32,13 @@ __all__ = ["Params", "solve", "start_positions"]
 
 
 def start_positions(model: PatrolModel) -> list[tuple[int, Commitment, float]]:
-    """Start node, commitment and first departure of every officer.
+    """Start node, commitment and time of the first step of every officer.
 
     Officers on shift at time 0 are spread evenly (in time) along the tour: the first one
     rejoins it where it stands, each next one ``period / k`` ahead, intercepting its slot by
-    the shortest path and waiting if early.  Later shifts start from their start node.
+    the shortest path and waiting if early.  An officer without a start node takes up its
+    slot when its place in the formation comes round (so its first visit is on schedule).
+    Later shifts start from their start node.
     """
     problem = model.problem
     graph = problem.graph
@@ -72,7 +74,8 @@ def start_positions(model: PatrolModel) -> list[tuple[int, Commitment, float]]:
         if officer.start is None:
             start = int(tour.walk[q])
         first = arrival + model.offsets[0][q]
-        out.append((start, Commitment(0, q, arrival, first, True), 0.0))
+        t0 = arrival if officer.start is None else 0.0
+        out.append((start, Commitment(0, q, arrival, first, True), t0))
     return out
 
 
@@ -129,7 +132,7 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
     for i, (start, commit, t0) in enumerate(starts):
         node = graph.nodes[start]
         wait = commit.arrival_s - t0 if int(model.tours[0].walk[commit.position]) == start else 0.0
-        dwell = max(wait, 0.0) + (node.dwell_s if node.is_open(t0) else 0.0)
+        dwell = max(wait, 0.0) + float(model.model_dwell[start])
         steps.append([Step(node.id, t0, dwell, f"{node.label}: start of shift")])
         if node.is_open(t0):
             last[start] = max(last[start], t0)

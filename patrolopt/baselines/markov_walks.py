@@ -31,19 +31,23 @@ from patrolopt.plan import Plan
 __all__ = ["CaptureOptimalChain", "MaxEntropyChain", "UniformRandomWalk", "support_of"]
 
 
-def support_of(model: PatrolModel) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
-    """Allowed transitions and their times: edges, plus dwell self-loops if bipartite.
+def support_of(
+    model: PatrolModel, *, loops: bool | None = None
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """Allowed transitions and their times: edges, plus dwell self-loops when needed.
 
-    A self-loop lasts the mean edge travel time.
+    Self-loops (lasting the mean edge travel time) are added when ``loops`` is true, or, by
+    default, when the graph is bipartite (trees included).
     """
     travel = model.travel
     n = travel.shape[0]
     support = np.isfinite(travel) & ~np.eye(n, dtype=bool)
     times = np.where(support, travel + model.model_dwell[None, :], 1.0)
-    graph = nx.from_numpy_array(support.astype(int))
-    if nx.is_bipartite(graph):
+    if loops is None:
+        loops = bool(nx.is_bipartite(nx.from_numpy_array(support.astype(int))))
+    if loops:
+        loop = float(travel[support].mean())
         support |= np.eye(n, dtype=bool)
-        loop = float(travel[support & ~np.eye(n, dtype=bool)].mean())
         np.fill_diagonal(times, loop + model.model_dwell)
     return support, times
 
@@ -85,11 +89,19 @@ class MaxEntropyChain:
     name: str = "B4 max-entropy chain"
 
     def chain(self, model: PatrolModel) -> MarkovChain:
-        """Sinkhorn-scaled edge flow with marginals ``pi ~ risk``."""
-        support, times = support_of(model)
+        """Sinkhorn-scaled edge flow with marginals ``pi ~ risk``.
+
+        When the edges alone cannot carry the shares (bipartite graphs, or dead ends whose
+        risk outweighs their neighbour's), dwell self-loops are added.
+        """
         risk = np.array([node.risk for node in model.problem.graph.nodes])
         pi = risk / risk.sum()
-        Q = sinkhorn(support.astype(np.float64), pi, pi)
+        support, times = support_of(model)
+        try:
+            Q = sinkhorn(support.astype(np.float64), pi, pi, max_iter=5_000)
+        except ValueError:
+            support, times = support_of(model, loops=True)
+            Q = sinkhorn(support.astype(np.float64), pi, pi)
         return MarkovChain(Q / Q.sum(axis=1, keepdims=True), times)
 
     def plan(self, model: PatrolModel, *, seed: int) -> Plan:
@@ -127,8 +139,9 @@ class CaptureOptimalChain:
         """Optimise (once per model; seed 0 for the restarts, so the chain is reproducible)."""
         key = id(model)
         if key not in self._cache:
-            support, times = support_of(model)
-            start = MaxEntropyChain().chain(model).P
+            start_chain = MaxEntropyChain().chain(model)
+            support, times = start_chain.P > 0, start_chain.times
+            start = start_chain.P
             small = model.problem.graph.n <= self.large
             P = optimise_capture(
                 support,

@@ -65,7 +65,7 @@ class HeuristicConscientiousReactive:
             nbrs = np.asarray(model.neighbours[u])
             idle = now - np.where(np.isfinite(last[nbrs]), last[nbrs], -1e9)
             travel = model.travel[u, nbrs]
-            score = 0.5 * idle / idle.max() + 0.5 * (1.0 - travel / travel.max())
+            score = 0.5 * idle / max(float(idle.max()), 1e-9) + 0.5 * (1.0 - travel / travel.max())
             return int(nbrs[_argmax_random(score, rng)]), 0.0
 
         return simulate(model, policy, seed=seed, name=self.name)

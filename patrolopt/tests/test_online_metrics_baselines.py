@@ -100,3 +100,30 @@ def test_baselines_walk_edges_and_b1_keeps_tour_gap(grid: PatrolGraph, k: int) -
         if planner.name.startswith("B1"):
             stats = gap_stats(problem, plan, start=600.0, end=3600.0)
             assert stats.worst == pytest.approx(model.team_gap)
+
+
+def test_capture_counter_never_visited_node_is_never_caught() -> None:
+    problem = line_problem()
+    steps = (Step("a", 0.0, 100.0, ""),)
+    counter = CaptureCounter(2, 1, np.array([50.0, 50.0]))
+    counter.add(problem, Plan(officers=(steps,), seed=0), start=0.0, end=200.0)
+    assert counter.trials == {(0,): 1}
+    assert counter.caught[(0,)].tolist() == [0.0, 0.0]
+
+
+def test_gap_stats_measures_windowed_nodes_only_while_open() -> None:
+    from patrolopt.graph import Edge, Node, TimeWindow
+
+    nodes = (Node("a"), Node("b", windows=(TimeWindow(50.0, 100.0),)))
+    graph = PatrolGraph(nodes=nodes, edges=(Edge("a", "b", 10.0, {"foot": 10.0}),))
+    problem = Problem(graph, (Officer("o"),), horizon_s=200.0, warmup_s=0.0)
+    steps = (
+        Step("a", 0.0, 50.0, ""),
+        Step("b", 60.0, 0.0, ""),
+        Step("a", 70.0, 10.0, ""),
+        Step("b", 90.0, 0.0, ""),
+        Step("a", 100.0, 100.0, ""),
+    )
+    stats = gap_stats(problem, Plan(officers=(steps,), seed=0), start=0.0, end=200.0)
+    # b: open 50-100, visits 60 and 90 -> gaps 10, 30, 10; a: 70, 30, 100 -> worst 100
+    assert stats.per_node_worst.tolist() == [100.0, 30.0]

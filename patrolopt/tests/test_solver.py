@@ -138,3 +138,15 @@ def test_cli_reports_bad_input(tmp_path: object, capsys: pytest.CaptureFixture[s
         == 2
     )
     assert "gap_cap" in capsys.readouterr().err
+
+
+def test_recovery_meeting_a_deadline_exactly_is_safe() -> None:
+    # Regression: float rounding (-7e-15 s of slack) once made every move "unsafe" at cap 1.0
+    # on a tree with four officers, and the fallback broke the cap (worst gap 2.7 x tour / k).
+    from patrolopt.tests.conftest import shipped_map
+
+    labs = shipped_map("DIAG_labs")
+    problem = Problem(labs, team(4), horizon_s=HOUR, warmup_s=600)
+    plan = solve(problem, seed=0, params=Params(gap_cap=1.0))
+    stats = gap_stats(problem, plan, start=600, end=HOUR)
+    assert stats.worst == pytest.approx(154.9 / 4)
