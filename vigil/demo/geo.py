@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-_METRES_PER_DEGREE = 111_320.0
+from vigil.sites.geometry import METRES_PER_DEGREE
 
 
 @dataclass(frozen=True)
@@ -17,8 +17,8 @@ class Origin:
     lng: float
 
     def point(self, x: float, y: float) -> tuple[float, float]:
-        lng = self.lng + x / (_METRES_PER_DEGREE * math.cos(math.radians(self.lat)))
-        lat = self.lat + y / _METRES_PER_DEGREE
+        lng = self.lng + x / (METRES_PER_DEGREE * math.cos(math.radians(self.lat)))
+        lat = self.lat + y / METRES_PER_DEGREE
         return (round(lng, 7), round(lat, 7))
 
     def rect(self, x: float, y: float, w: float, h: float) -> dict[str, Any]:

@@ -3,11 +3,11 @@
 # No `from __future__ import annotations` here: django-ninja builds its schemas from the
 # evaluated annotations of the route functions.
 
-from typing import Literal
+from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from vigil.api.access import require
@@ -15,6 +15,7 @@ from vigil.core.access import deny
 from vigil.core.permissions import Action
 from vigil.sites import selectors
 from vigil.sites.models import Area, School
+from vigil.sites.search import MAX_QUERY_LENGTH
 
 router = Router(tags=["sites"])
 
@@ -114,3 +115,67 @@ def list_areas(  # type: ignore[no-untyped-def]
     if risk is not None:
         qs = qs.filter(risk=risk)
     return qs
+
+
+# --- Campus map and Find (issue 3) -------------------------------------------------------
+
+
+class LevelOut(Schema):
+    ordinal: int
+    name: str
+
+
+class CampusMapOut(Schema):
+    """The campus map's layers, each a GeoJSON FeatureCollection (WGS84)."""
+
+    school: dict[str, Any]
+    levels: list[LevelOut]
+    layers: dict[str, dict[str, Any]] = Field(
+        ..., description="boundary, buildings, areas, assets, surroundings"
+    )
+
+
+class FindHitOut(Schema):
+    kind: Literal["asset", "area", "building"]
+    id: int
+    title: str
+    detail: str
+    school_id: int
+    school_name: str
+    symbol: str
+    level: int | None
+    point: tuple[float, float] | None = Field(None, description="[longitude, latitude]")
+    map_url: str
+
+
+class FindOut(Schema):
+    query: str
+    understood: str = Field(..., description="How the words were read, e.g. exterior door 7")
+    hits: list[FindHitOut]
+    more: bool
+
+
+@router.get("/schools/{school_id}/map", response=CampusMapOut)
+def get_campus_map(request: HttpRequest, school_id: int) -> HttpResponse:
+    require(request, Action.SITES_VIEW)
+    data = selectors.campus_map(request.user, school_id)
+    if data is None:
+        raise Http404
+    # Rendered straight to JSON: re-validating a few hundred features through the schema
+    # took longer than reading them (docs/benchmarks-kb.md). The schema above documents it.
+    return JsonResponse(data)
+
+
+class FindIn(Schema):
+    q: str = Field(
+        ...,
+        min_length=1,
+        max_length=MAX_QUERY_LENGTH,
+        description="What to find, e.g. “gas shutoff gym”, “door 7”",
+    )
+
+
+@router.get("/search", response=FindOut)
+def search(request: HttpRequest, params: Query[FindIn]) -> selectors.FindResult:
+    require(request, Action.SITES_VIEW)
+    return selectors.find(request.user, params.q)

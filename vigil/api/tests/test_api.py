@@ -29,10 +29,14 @@ def _bearer(raw: str) -> dict[str, str]:
 def test_token_reads_what_its_user_may(client: Client) -> None:
     raw = _token("director", [Action.SITES_VIEW])
     body = client.get("/api/schools", headers=_bearer(raw)).json()
-    assert body["count"] == 3
+    # The three schools and the district's three other buildings (vigil.demo.knowledge).
+    assert body["count"] == 6
     assert [s["slug"] for s in body["items"]] == [
         "cedar-hollow-hs",
+        "district-office",
         "juniper-ridge-ms",
+        "mo-warehouse",
+        "transportation-yard",
         "willow-creek-es",
     ]
     assert body["items"][0]["building_count"] == 10
@@ -167,6 +171,8 @@ def test_openapi_documents_every_route(client: Client) -> None:
         "/api/buildings",
         "/api/areas",
         "/api/audit",
+        "/api/schools/{school_id}/map",
+        "/api/search",
     }
 
 
