@@ -427,6 +427,17 @@ class RegistryIndex:
         keys = family_keys(family)
         return self._family_counts.get(keys[0], 0) if keys else 0
 
+    def with_family_count(self, family: str, count: int) -> RegistryIndex:
+        """This index, counting `count` namesakes for `family`.
+
+        For an index built from a slice of larger lists (the entries the database found
+        within one typo of a visitor's date of birth): the namesakes are those of the lists.
+        """
+        keys = family_keys(family)
+        if not keys:
+            return self
+        return replace(self, _family_counts={**self._family_counts, keys[0]: count})
+
     def common_name_penalty(self, family: str, policy: MatchPolicy) -> float:
         """What a shared family name costs a candidate whose date of birth differs.
 
