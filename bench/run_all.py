@@ -1,7 +1,8 @@
 """Run every benchmark harness in turn (`make bench`); each writes its JSON to bench/results/.
 
 The figures and the exact per-benchmark commands are in docs/benchmarks.md. PostgreSQL runs use
-their own databases (never `test`).
+their own databases (never `test`), which must exist: `createdb -h 127.0.0.1 -U postgres
+vigil_bench_shell` and `vigil_bench_kb`. The whole run takes the better part of an hour.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 PG = "postgres://postgres@127.0.0.1:5432/vigil_bench_shell"
+PG_KB = "postgres://postgres@127.0.0.1:5432/vigil_bench_kb"
+SQLITE_KB = "sqlite:////tmp/vigil-bench-kb/district.sqlite3"
 
 BENCHMARKS: list[list[str]] = [
     [PY, "bench/shell_pages.py", "--out", "bench/results/shell_pages_sqlite.json"],
@@ -24,8 +27,33 @@ BENCHMARKS: list[list[str]] = [
         "--out",
         "bench/results/shell_pages_postgresql.json",
     ],
+    [PY, "bench/generate_district.py", "--database-url", SQLITE_KB],
+    [
+        PY,
+        "bench/kb_bench.py",
+        "--database-url",
+        SQLITE_KB,
+        "--requests",
+        "100",
+        "--out",
+        "bench/results/kb_sqlite.json",
+    ],
+    [PY, "bench/generate_district.py", "--database-url", PG_KB],
+    [
+        PY,
+        "bench/kb_bench.py",
+        "--database-url",
+        PG_KB,
+        "--requests",
+        "100",
+        "--out",
+        "bench/results/kb_postgresql.json",
+    ],
     [PY, "bench/screening.py", "quality", "--seed", "8"],
     [PY, "bench/screening.py", "speed", "--seed", "8"],
+    [PY, "bench/visitor_checkin.py", "--registry", "100000", "--requests", "100"],
+    [PY, "bench/ingest_mqtt.py", "--messages", "1000"],
+    [PY, "-m", "patrolopt", "bench"],
     [PY, "bench/cold_start.py"],
 ]
 

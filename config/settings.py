@@ -231,6 +231,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("VIGIL_LOG_LEVEL", "WARNING")},
 }
 
+# Visits and their ID fields are purged after this many days, except those under legal hold.
+VIGIL_VISITOR_RETENTION_DAYS = int(os.environ.get("VIGIL_VISITOR_RETENTION_DAYS", "365"))
+
 # Maps work offline from vector layers; a deployment with its own tile server may name it.
 VIGIL_TILE_URL = os.environ.get("VIGIL_TILE_URL", "")
 LEAFLET_CONFIG = {

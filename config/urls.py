@@ -10,7 +10,9 @@ urlpatterns = [
     path("", include("vigil.accounts.urls")),
     path("", include("vigil.sites.urls")),
     path("", include("vigil.core.urls")),
+    path("", include("vigil.visitors.urls")),
     path("", include("vigil.integrations.webhooks.urls")),
+    path("", include("vigil.events.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -29,6 +29,16 @@ class Action(StrEnum):
     TOKENS_MANAGE = "tokens.manage"
     ALARM_CODES_REVEAL = "alarm_codes.reveal"
     ALARM_CODES_MANAGE = "alarm_codes.manage"
+    # The unified console (issue 7).
+    EVENTS_VIEW = "events.view"
+    EVENTS_HANDLE = "events.handle"
+    # Visitor management (issue 8); the table with reasons is in docs/visitors.md.
+    VISITORS_VIEW = "visitors.view"
+    VISITORS_CHECKIN = "visitors.checkin"
+    VISITORS_VIEW_ID = "visitors.view_id"
+    VISITORS_SCREENING_DECIDE = "visitors.screening_decide"
+    VISITORS_LISTS_MANAGE = "visitors.lists_manage"
+    VISITORS_ALERTS = "visitors.alerts"
 
 
 class Role(StrEnum):
@@ -56,7 +66,17 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.OFFICER: frozenset({Action.SITES_VIEW, Action.ALARM_CODES_REVEAL}),
+    Role.OFFICER: frozenset(
+        {
+            Action.SITES_VIEW,
+            Action.ALARM_CODES_REVEAL,
+            Action.VISITORS_VIEW,
+            Action.VISITORS_CHECKIN,
+            Action.VISITORS_ALERTS,
+            Action.EVENTS_VIEW,
+            Action.EVENTS_HANDLE,
+        }
+    ),
     Role.SUPERVISOR: frozenset(
         {
             Action.SITES_VIEW,
@@ -65,6 +85,14 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PEOPLE_REVEAL_CONTACT,
             Action.ALARM_CODES_REVEAL,
             Action.ALARM_CODES_MANAGE,
+            Action.VISITORS_VIEW,
+            Action.VISITORS_CHECKIN,
+            Action.VISITORS_VIEW_ID,
+            Action.VISITORS_SCREENING_DECIDE,
+            Action.VISITORS_LISTS_MANAGE,
+            Action.VISITORS_ALERTS,
+            Action.EVENTS_VIEW,
+            Action.EVENTS_HANDLE,
         }
     ),
     Role.DIRECTOR: frozenset(
@@ -77,6 +105,13 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.TOKENS_MANAGE,
             Action.ALARM_CODES_REVEAL,
             Action.ALARM_CODES_MANAGE,
+            Action.VISITORS_VIEW,
+            Action.VISITORS_VIEW_ID,
+            Action.VISITORS_SCREENING_DECIDE,
+            Action.VISITORS_LISTS_MANAGE,
+            Action.VISITORS_ALERTS,
+            Action.EVENTS_VIEW,
+            Action.EVENTS_HANDLE,
         }
     ),
     Role.SCHOOL_ADMIN: frozenset(
@@ -86,9 +121,23 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PEOPLE_VIEW,
             Action.ALARM_CODES_REVEAL,
             Action.ALARM_CODES_MANAGE,
+            Action.VISITORS_VIEW,
+            Action.VISITORS_CHECKIN,
+            Action.VISITORS_VIEW_ID,
+            Action.VISITORS_SCREENING_DECIDE,
+            Action.VISITORS_LISTS_MANAGE,
+            Action.EVENTS_VIEW,
         }
     ),
-    Role.FRONT_OFFICE: frozenset({Action.SITES_VIEW}),
+    Role.FRONT_OFFICE: frozenset(
+        {
+            Action.SITES_VIEW,
+            Action.VISITORS_VIEW,
+            Action.VISITORS_CHECKIN,
+            Action.VISITORS_VIEW_ID,
+            Action.VISITORS_SCREENING_DECIDE,
+        }
+    ),
     # Read-only, and only for the schools (and, later, the cases) shared with the agency.
     Role.LIAISON: frozenset({Action.SITES_VIEW}),
     Role.SYSADMIN: frozenset(

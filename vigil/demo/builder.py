@@ -11,8 +11,7 @@ import base64
 import hashlib
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,59 +20,16 @@ from vigil.accounts import services as accounts
 from vigil.accounts.models import User
 from vigil.core import context
 from vigil.core.permissions import TWO_FACTOR_ROLES, Role
+from vigil.demo import knowledge, visitors
 from vigil.demo.geo import Origin
+from vigil.demo.layout import BuildingPlan, BuildResult, CampusPlan, Ground, Room, build_campus
 from vigil.sites.choices import AreaType as T
 from vigil.sites.choices import SchoolLevel
-from vigil.sites.models import Area, Building, District, Level, School
+from vigil.sites.models import District, School
 
 DEFAULT_SEED = 20260901
 # Printed by `make run`; only demo accounts use it, and `vigil check --deploy` flags them.
 DEMO_PASSWORD = "cedar-hollow-demo"  # noqa: S105
-
-
-@dataclass(frozen=True)
-class Room:
-    name: str
-    area_type: str
-    code: str = ""
-    isolated: bool = False
-
-
-@dataclass(frozen=True)
-class BuildingPlan:
-    name: str
-    code: str
-    x: float
-    y: float
-    w: float
-    h: float
-    levels: tuple[tuple[Room, ...], ...]
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class Ground:
-    name: str
-    area_type: str
-    x: float
-    y: float
-    w: float
-    h: float
-    isolated: bool = False
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class CampusPlan:
-    name: str
-    slug: str
-    level: str
-    address: str
-    phone: str
-    origin: Origin
-    size: tuple[float, float]
-    buildings: tuple[BuildingPlan, ...]
-    grounds: tuple[Ground, ...]
 
 
 def _classrooms(prefix: str, first: int, count: int) -> tuple[Room, ...]:
@@ -414,94 +370,6 @@ def totp_secret_b32(seed: int, username: str) -> str:
     return base64.b32encode(totp_key(seed, username)).decode().rstrip("=")
 
 
-@dataclass
-class BuildResult:
-    district: District
-    schools: dict[str, School] = field(default_factory=dict)
-    users: dict[str, User] = field(default_factory=dict)
-
-
-def _build_campus(district: District, plan: CampusPlan) -> School:
-    o = plan.origin
-    width, height = plan.size
-    school = School.objects.create(
-        district=district,
-        name=plan.name,
-        slug=plan.slug,
-        level=plan.level,
-        address=plan.address,
-        phone=plan.phone,
-        latitude=o.lat,
-        longitude=o.lng,
-        boundary=o.rect(0, 0, width, height),
-    )
-    for bp in plan.buildings:
-        building = Building.objects.create(
-            school=school,
-            name=bp.name,
-            code=bp.code,
-            footprint=o.rect(bp.x, bp.y, bp.w, bp.h),
-            notes=bp.notes,
-        )
-        for ordinal, rooms in enumerate(bp.levels):
-            level = Level.objects.create(
-                building=building,
-                ordinal=ordinal,
-                name="Ground floor" if ordinal == 0 else f"Floor {ordinal + 1}",
-            )
-            _lay_out_rooms(school, building, level, bp, rooms, o)
-    for g in plan.grounds:
-        Area.objects.create(
-            school=school,
-            name=g.name,
-            area_type=g.area_type,
-            isolated=g.isolated,
-            notes=g.notes,
-            geometry=o.rect(g.x, g.y, g.w, g.h),
-        )
-    return school
-
-
-def _lay_out_rooms(
-    school: School,
-    building: Building,
-    level: Level,
-    bp: BuildingPlan,
-    rooms: tuple[Room, ...],
-    o: Origin,
-) -> None:
-    """Rooms in two rows either side of a central corridor; hallways take the corridor."""
-    corridor = [r for r in rooms if r.area_type == T.HALLWAY]
-    others = [r for r in rooms if r.area_type != T.HALLWAY]
-    row_h = bp.h * 0.4
-    for room in corridor:
-        _area(school, building, level, room, o.rect(bp.x, bp.y + row_h, bp.w, bp.h - 2 * row_h))
-    half = (len(others) + 1) // 2
-    for row, members in enumerate((others[:half], others[half:])):
-        if not members:
-            continue
-        width = bp.w / len(members)
-        y = bp.y if row == 0 else bp.y + bp.h - row_h
-        for i, room in enumerate(members):
-            h = bp.h if len(rooms) == 1 else row_h
-            _area(school, building, level, room, o.rect(bp.x + i * width, y, width, h))
-
-
-def _area(
-    school: School, building: Building, level: Level, room: Room, geometry: dict[str, Any]
-) -> None:
-    Area.objects.create(
-        school=school,
-        building=building,
-        level=level,
-        name=room.name,
-        code=room.code,
-        area_type=room.area_type,
-        isolated=room.isolated,
-        geometry=geometry,
-    )
-
-
 def _build_logins(seed: int, schools: dict[str, School]) -> dict[str, User]:
     rng = random.Random(seed)
     firsts = rng.sample(_FIRST, len(DEMO_LOGINS))
@@ -541,7 +409,8 @@ def _build_logins(seed: int, schools: dict[str, School]) -> dict[str, User]:
 
 def _step_sites(seed: int, result: BuildResult) -> None:
     for plan in CAMPUSES:
-        result.schools[plan.slug] = _build_campus(result.district, plan)
+        result.plans[plan.slug] = plan
+        result.schools[plan.slug] = build_campus(result.district, plan)
 
 
 def _step_people(seed: int, result: BuildResult) -> None:
@@ -549,7 +418,13 @@ def _step_people(seed: int, result: BuildResult) -> None:
 
 
 # Later features append their step (a callable taking the seed and the result so far).
-STEPS: list[Callable[[int, BuildResult], None]] = [_step_sites, _step_people]
+# Later features add their step here, after the ones whose records they need.
+STEPS: list[Callable[[int, BuildResult], None]] = [
+    _step_sites,
+    _step_people,
+    knowledge.step,
+    visitors.step,
+]
 
 
 def build(seed: int = DEFAULT_SEED) -> BuildResult:

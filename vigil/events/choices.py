@@ -24,6 +24,7 @@ class EventType(models.TextChoices):
     SOUND_ALERT = "sound", "Sound alert (aggression, shout)"
     GUNSHOT = "gunshot", "Gunshot detected"
     ACCESS_DENIED = "access_denied", "Access denied"
+    VISITOR_MATCH = "visitor_match", "Visitor screening match"
     OTHER = "other", "Other"
 
 
@@ -40,6 +41,7 @@ DEFAULT_SEVERITY: dict[str, int] = {
     EventType.FIRE: Severity.CRITICAL,
     EventType.PANIC: Severity.CRITICAL,
     EventType.GUNSHOT: Severity.CRITICAL,
+    EventType.VISITOR_MATCH: Severity.HIGH,
     EventType.BURGLARY: Severity.HIGH,
     EventType.DOOR_FORCED: Severity.HIGH,
     EventType.MEDICAL: Severity.HIGH,
@@ -63,3 +65,13 @@ class EventStatus(models.TextChoices):
     OPEN = "open", "Open"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     RESOLVED = "resolved", "Resolved"
+
+
+class Disposition(models.TextChoices):
+    HANDLED = "handled", "Handled on site"
+    FALSE_ALARM = "false_alarm", "False alarm"
+    DRILL = "drill", "Drill / test"
+    ESCALATED_POLICE = "escalated_police", "Escalated to police"
+    ESCALATED_FIRE = "escalated_fire", "Escalated to fire / EMS"
+    DUPLICATE = "duplicate", "Duplicate of another event"
+    NO_ACTION = "no_action", "No action needed"

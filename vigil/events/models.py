@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 
 from vigil.core.models import AuditedModel, RestrictedQuerySet
-from vigil.events.choices import EventStatus, EventType, Severity
+from vigil.events.choices import Disposition, EventStatus, EventType, Severity
 
 
 class Event(models.Model):
@@ -45,6 +46,24 @@ class Event(models.Model):
         null=True, blank=True, help_text="When the source said the condition ended."
     )
     data = models.JSONField(default=dict, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who is handling it.",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    disposition = models.CharField(max_length=24, choices=Disposition.choices, blank=True)
 
     scope_path: ClassVar[str | None] = "school_id"
     objects: ClassVar[Any] = RestrictedQuerySet.as_manager()
@@ -64,6 +83,24 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EventNote(models.Model):
+    """A note a person adds to an event; append-only, shown in the event's timeline."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    text = models.TextField()
+
+    scope_path: ClassVar[str | None] = "event__school_id"
+    objects: ClassVar[Any] = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.event} at {self.at:%H:%M}"
 
 
 class RawMessage(models.Model):

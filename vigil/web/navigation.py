@@ -27,7 +27,10 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Overview", "web:home", "home"),
+    NavItem("Console", "events:console", "alert", Action.EVENTS_VIEW),
     NavItem("Schools", "sites:schools", "school", Action.SITES_VIEW),
+    NavItem("Map & find", "sites:find", "map", Action.SITES_VIEW),
+    NavItem("Visitors", "visitors:home", "visitor", Action.VISITORS_VIEW),
     NavItem("People", "accounts:people", "people", Action.PEOPLE_VIEW),
     NavItem("Audit log", "core:audit_log", "audit", Action.AUDIT_VIEW),
     NavItem("My account", "accounts:account", "account"),

@@ -113,7 +113,7 @@ def test_device_mapping_places_the_event() -> None:
     school = School.objects.get(slug="cedar-hollow-hs")
     area = Area.objects.filter(school=school, area_type="locker_room").first()
     DeviceMapping.objects.create(source="test", external_id="cam-g1", school=school, area=area)
-    result = pipeline.ingest(
+    pipeline.ingest(
         _inbound({"id": "e1", "type": "vape", "title": "Vape", "device": "cam-g1"}, "k1"),
         _normalize,
     )
