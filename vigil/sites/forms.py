@@ -37,14 +37,10 @@ from vigil.sites.models import (
 PHONE_RE = re.compile(r"^[0-9+() .\-/x#*]*$")
 
 
-class SchoolForm(forms.ModelForm):  # type: ignore[type-arg]
-    class Meta:
-        model = School
-        fields = ["name", "address", "phone", "latitude", "longitude"]
-        widgets = {
-            "latitude": forms.NumberInput(attrs={"step": "any", "min": -90, "max": 90}),
-            "longitude": forms.NumberInput(attrs={"step": "any", "min": -180, "max": 180}),
-        }
+class EntrancePointMixin:
+    """Range checks of a site's entrance point (the fields ``latitude`` and ``longitude``)."""
+
+    cleaned_data: dict[str, Any]
 
     def clean_latitude(self) -> float:
         value = float(self.cleaned_data["latitude"])
@@ -57,6 +53,16 @@ class SchoolForm(forms.ModelForm):  # type: ignore[type-arg]
         if not -180 <= value <= 180:
             raise forms.ValidationError("Longitude must be between -180 and 180.")
         return value
+
+
+class SchoolForm(EntrancePointMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = School
+        fields = ["name", "address", "phone", "latitude", "longitude"]
+        widgets = {
+            "latitude": forms.NumberInput(attrs={"step": "any", "min": -90, "max": 90}),
+            "longitude": forms.NumberInput(attrs={"step": "any", "min": -180, "max": 180}),
+        }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -569,7 +575,7 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
 # Other buildings of the district (a "school" of level other)
 
 
-class OtherBuildingForm(forms.ModelForm):  # type: ignore[type-arg]
+class OtherBuildingForm(EntrancePointMixin, forms.ModelForm):  # type: ignore[type-arg]
     boundary = GeometryField(
         "Polygon", within_m=1000, required=False, label="Outline", help_text=""
     )
@@ -605,18 +611,6 @@ class OtherBuildingForm(forms.ModelForm):  # type: ignore[type-arg]
         boundary.help_text = "Draw the outline of the site, within 1 km of its entrance point."
         if self.instance.pk is not None and isinstance(boundary.widget, MapWidget):
             boundary.widget.centre = (self.instance.latitude, self.instance.longitude)
-
-    def clean_latitude(self) -> float:
-        value = float(self.cleaned_data["latitude"])
-        if not -90 <= value <= 90:
-            raise forms.ValidationError("Latitude must be between -90 and 90.")
-        return value
-
-    def clean_longitude(self) -> float:
-        value = float(self.cleaned_data["longitude"])
-        if not -180 <= value <= 180:
-            raise forms.ValidationError("Longitude must be between -180 and 180.")
-        return value
 
     def clean_phone(self) -> str:
         return _phone(self.cleaned_data.get("phone", ""))
