@@ -14,6 +14,7 @@ from collections.abc import Callable
 from socketserver import ThreadingTCPServer, ThreadingUDPServer
 from typing import Any
 
+from django.db import connections
 from pysiaalarm.account import SIAAccount
 from pysiaalarm.base_server import BaseSIAServer
 from pysiaalarm.event import NAKEvent, SIAEvent
@@ -63,6 +64,11 @@ class _StoreThenAck:
             elif event.response == ResponseType.DUH:
                 self.server.refused("duh")
             self.respond(event)  # type: ignore[attr-defined]
+
+    def finish(self) -> None:
+        # Each panel connection is served by its own thread: its database connection ends
+        # with it instead of lingering until the process exits.
+        connections.close_all()
 
 
 class _TCPHandler(_StoreThenAck, SIATCPHandler):
