@@ -20,7 +20,7 @@ from vigil.accounts import services as accounts
 from vigil.accounts.models import User
 from vigil.core import context
 from vigil.core.permissions import TWO_FACTOR_ROLES, Role
-from vigil.demo import knowledge, visitors
+from vigil.demo import knowledge, school_calendar, visitors
 from vigil.demo.geo import Origin
 from vigil.demo.layout import BuildingPlan, BuildResult, CampusPlan, Ground, Room, build_campus
 from vigil.sites.choices import AreaType as T
@@ -424,6 +424,7 @@ STEPS: list[Callable[[int, BuildResult], None]] = [
     _step_people,
     knowledge.step,
     visitors.step,
+    school_calendar.step,
 ]
 
 

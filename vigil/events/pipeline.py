@@ -14,14 +14,15 @@ show (a heartbeat), raising `NormalizationError` naming the field for a bad one.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from vigil.events.choices import DEFAULT_SEVERITY, EventStatus, EventType
 from vigil.events.models import DeviceMapping, Event, IntegrationCounter, RawMessage
@@ -80,93 +81,195 @@ class IngestResult:
     error: str = ""
 
 
-def count(source: str, name: str, at: datetime, detail: str = "") -> None:
-    """Add one to a diagnostics counter of ``source`` (created on first use)."""
+def count(source: str, name: str, at: datetime, detail: str = "", *, n: int = 1) -> None:
+    """Add ``n`` to a diagnostics counter of ``source`` (created on first use)."""
     updated = IntegrationCounter.objects.filter(source=source, name=name).update(
-        count=F("count") + 1, last_at=at, last_detail=detail[:300]
+        count=F("count") + n, last_at=at, last_detail=detail[:300]
     )
     if not updated:
         try:
             with transaction.atomic():
                 IntegrationCounter.objects.create(
-                    source=source, name=name, count=1, last_at=at, last_detail=detail[:300]
+                    source=source, name=name, count=n, last_at=at, last_detail=detail[:300]
                 )
         except IntegrityError:  # another worker created it first
-            count(source, name, at, detail)
+            count(source, name, at, detail, n=n)
 
 
 def ingest(message: Inbound, normalize: Normalizer) -> IngestResult:
     """Store, normalise, de-duplicate, map and persist one message; commit before returning."""
-    at = message.received_at
-    with transaction.atomic():
+    return ingest_batch([(message, normalize)])[0]
+
+
+def ingest_batch(batch: Sequence[tuple[Inbound, Normalizer]]) -> list[IngestResult]:
+    """Ingest several messages in one transaction with a fixed number of queries.
+
+    A receiver under load hands over what it has received so far and acknowledges it all after
+    this returns. If another worker stored one of the same messages at the same moment, the
+    unique constraints stop the batch; it is then split and retried, so each message still ends
+    up stored exactly once.
+    """
+    if not batch:
+        return []
+    try:
+        with transaction.atomic():
+            return _ingest_batch(batch)
+    except IntegrityError:
+        if len(batch) == 1:
+            message = batch[0][0]
+            if RawMessage.objects.filter(
+                source=message.source, dedupe_key=message.dedupe_key[:128]
+            ).exists():
+                count(message.source, "duplicate", message.received_at)
+                return [IngestResult(Outcome.DUPLICATE)]
+            raise
+        middle = len(batch) // 2
+        return ingest_batch(batch[:middle]) + ingest_batch(batch[middle:])
+
+
+def _ingest_batch(batch: Sequence[tuple[Inbound, Normalizer]]) -> list[IngestResult]:
+    results: list[IngestResult | None] = [None] * len(batch)
+    tally: Counter[tuple[str, str]] = Counter()
+    last_detail: dict[tuple[str, str], str] = {}
+    at = max(message.received_at for message, _ in batch)
+
+    # Redeliveries: already stored, or repeated within this batch.
+    stored = _stored_keys(batch)
+    seen: set[tuple[str, str]] = set()
+    fresh: list[int] = []
+    for i, (message, _) in enumerate(batch):
+        key = (message.source, message.dedupe_key[:128])
+        if key in stored or key in seen:
+            results[i] = IngestResult(Outcome.DUPLICATE)
+            tally[(message.source, "duplicate")] += 1
+        else:
+            seen.add(key)
+            fresh.append(i)
+
+    normalized: dict[int, Normalized] = {}
+    raws: dict[int, RawMessage] = {}
+    for i in fresh:
+        message, normalize = batch[i]
+        error = ""
         try:
-            with transaction.atomic():
-                raw = RawMessage.objects.create(
-                    source=message.source,
-                    received_at=at,
-                    topic=message.topic[:300],
-                    payload=message.payload,
-                    sha256=hashlib.sha256(message.payload).hexdigest(),
-                    dedupe_key=message.dedupe_key[:128],
-                )
-        except IntegrityError:
-            count(message.source, "duplicate", at)
-            return IngestResult(Outcome.DUPLICATE)
-        try:
-            normalized = normalize(message)
+            result = normalize(message)
         except NormalizationError as exc:
-            raw.error = str(exc)
-            raw.save(update_fields=["error"])
-            count(message.source, "rejected", at, str(exc))
-            return IngestResult(Outcome.REJECTED, error=str(exc))
-        if normalized is None:
-            count(message.source, "ignored", at)
-            return IngestResult(Outcome.IGNORED)
-        event, created = _upsert(message, normalized)
-        raw.event = event
-        raw.save(update_fields=["event"])
-        count(message.source, "accepted", at)
-    return IngestResult(Outcome.CREATED if created else Outcome.UPDATED, event_id=event.pk)
+            error = str(exc)
+            results[i] = IngestResult(Outcome.REJECTED, error=error)
+            tally[(message.source, "rejected")] += 1
+            last_detail[(message.source, "rejected")] = error
+        else:
+            if result is None:
+                results[i] = IngestResult(Outcome.IGNORED)
+                tally[(message.source, "ignored")] += 1
+            else:
+                normalized[i] = result
+        raws[i] = RawMessage(
+            source=message.source,
+            received_at=message.received_at,
+            topic=message.topic[:300],
+            payload=message.payload,
+            sha256=hashlib.sha256(message.payload).hexdigest(),
+            dedupe_key=message.dedupe_key[:128],
+            error=error,
+        )
+    RawMessage.objects.bulk_create(list(raws.values()))
+
+    events = _upsert_events(batch, normalized)
+    for i, (event, created) in events.items():
+        raws[i].event = event
+        results[i] = IngestResult(Outcome.CREATED if created else Outcome.UPDATED, event.pk)
+        tally[(batch[i][0].source, "accepted")] += 1
+    RawMessage.objects.bulk_update([raws[i] for i in events], ["event"])
+
+    for (source, name), n in tally.items():
+        count(source, name, at, last_detail.get((source, name), ""), n=n)
+    return [r if r is not None else IngestResult(Outcome.IGNORED) for r in results]
 
 
-def _upsert(message: Inbound, n: Normalized) -> tuple[Event, bool]:
-    source, at = message.source, message.received_at
-    severity = n.severity if n.severity is not None else DEFAULT_SEVERITY[n.event_type]
-    existing = (
-        Event.objects.select_for_update()
-        .filter(source=source, source_event_id=n.source_event_id)
-        .first()
+def _stored_keys(batch: Sequence[tuple[Inbound, Normalizer]]) -> set[tuple[str, str]]:
+    wanted: dict[str, set[str]] = {}
+    for message, _ in batch:
+        wanted.setdefault(message.source, set()).add(message.dedupe_key[:128])
+    query = Q()
+    for source, keys in wanted.items():
+        query |= Q(source=source, dedupe_key__in=sorted(keys))
+    return set(RawMessage.objects.filter(query).values_list("source", "dedupe_key"))
+
+
+def _upsert_events(
+    batch: Sequence[tuple[Inbound, Normalizer]], normalized: dict[int, Normalized]
+) -> dict[int, tuple[Event, bool]]:
+    """Create or update the event of every normalised message, in batch order."""
+    if not normalized:
+        return {}
+    ids: dict[str, set[str]] = {}
+    devices: dict[str, set[str]] = {}
+    for i, n in normalized.items():
+        source = batch[i][0].source
+        ids.setdefault(source, set()).add(n.source_event_id[:200])
+        if n.device:
+            devices.setdefault(source, set()).add(n.device)
+    existing_query = Q()
+    for source, source_ids in ids.items():
+        existing_query |= Q(source=source, source_event_id__in=sorted(source_ids))
+    known: dict[tuple[str, str], Event] = {
+        (e.source, e.source_event_id): e
+        for e in Event.objects.select_for_update().filter(existing_query)
+    }
+    mapping_query = Q()
+    for source, names in devices.items():
+        mapping_query |= Q(source=source, external_id__in=sorted(names))
+    mappings: dict[tuple[str, str], DeviceMapping] = (
+        {(m.source, m.external_id): m for m in DeviceMapping.objects.filter(mapping_query)}
+        if devices
+        else {}
     )
-    if existing is not None:
-        existing.event_type = n.event_type
-        existing.severity = max(existing.severity, severity)  # an update never downplays it
-        existing.title = n.title[:300]
-        existing.data = {**existing.data, **dict(n.data)}
-        existing.updated_at = at
-        if n.ended and existing.ended_at is None:
-            existing.ended_at = n.occurred_at
-        existing.save()
-        return existing, False
-    mapping = (
-        DeviceMapping.objects.filter(source=source, external_id=n.device).first()
-        if n.device
-        else None
-    )
-    event = Event.objects.create(
-        source=source,
-        source_event_id=n.source_event_id[:200],
-        event_type=n.event_type,
-        severity=severity,
-        status=EventStatus.OPEN,
-        title=n.title[:300],
-        school_id=mapping.school_id if mapping else message.school_id,
-        area_id=mapping.area_id if mapping else None,
-        asset_id=mapping.asset_id if mapping else None,
-        device=n.device[:200],
-        occurred_at=n.occurred_at,
-        received_at=at,
-        updated_at=at,
-        ended_at=n.occurred_at if n.ended else None,
-        data=dict(n.data),
-    )
-    return event, True
+
+    outcome: dict[int, tuple[Event, bool]] = {}
+    new: dict[tuple[str, str], Event] = {}
+    changed: dict[int, Event] = {}
+    for i in sorted(normalized):
+        message, n = batch[i][0], normalized[i]
+        key = (message.source, n.source_event_id[:200])
+        severity = n.severity if n.severity is not None else DEFAULT_SEVERITY[n.event_type]
+        event = known.get(key) or new.get(key)
+        if event is None:
+            mapping = mappings.get((message.source, n.device)) if n.device else None
+            event = Event(
+                source=message.source,
+                source_event_id=key[1],
+                event_type=n.event_type,
+                severity=severity,
+                status=EventStatus.OPEN,
+                title=n.title[:300],
+                school_id=mapping.school_id if mapping else message.school_id,
+                area_id=mapping.area_id if mapping else None,
+                asset_id=mapping.asset_id if mapping else None,
+                device=n.device[:200],
+                occurred_at=n.occurred_at,
+                received_at=message.received_at,
+                updated_at=message.received_at,
+                ended_at=n.occurred_at if n.ended else None,
+                data=dict(n.data),
+            )
+            new[key] = event
+            outcome[i] = (event, True)
+            continue
+        event.event_type = n.event_type
+        event.severity = max(event.severity, severity)  # an update never downplays it
+        event.title = n.title[:300]
+        event.data = {**event.data, **dict(n.data)}
+        event.updated_at = message.received_at
+        if n.ended and event.ended_at is None:
+            event.ended_at = n.occurred_at
+        outcome[i] = (event, False)
+        if key in known:
+            changed[id(event)] = event
+    Event.objects.bulk_create(list(new.values()))
+    if changed:
+        Event.objects.bulk_update(
+            list(changed.values()),
+            ["event_type", "severity", "title", "data", "updated_at", "ended_at"],
+        )
+    return outcome

@@ -131,3 +131,48 @@ def test_raw_messages_are_append_only() -> None:
     raw.payload = b"rewritten"
     with pytest.raises(PermissionError):
         raw.save(update_fields=["payload"])
+
+
+def test_a_batch_stores_each_message_once_in_order() -> None:
+    batch = [
+        (
+            _inbound({"id": "e1", "type": "person", "title": "Person", "severity": 2}, "k1"),
+            _normalize,
+        ),
+        (_inbound({"id": "e1", "type": "person", "title": "Person again"}, "k2"), _normalize),
+        (_inbound({"id": "e1", "type": "person", "title": "Person"}, "k1"), _normalize),  # repeat
+        (_inbound({"type": "fire"}, "k3"), _normalize),  # no id
+        (_inbound({"heartbeat": True}, "k4"), _normalize),
+        (_inbound({"id": "e2", "type": "fire", "title": "Fire"}, "k5"), _normalize),
+    ]
+    results = pipeline.ingest_batch(batch)
+    assert [r.outcome for r in results] == [
+        pipeline.Outcome.CREATED,
+        pipeline.Outcome.UPDATED,
+        pipeline.Outcome.DUPLICATE,
+        pipeline.Outcome.REJECTED,
+        pipeline.Outcome.IGNORED,
+        pipeline.Outcome.CREATED,
+    ]
+    assert results[0].event_id == results[1].event_id
+    person = Event.objects.get(source_event_id="e1")
+    assert (person.title, person.severity) == ("Person again", 2)
+    assert RawMessage.objects.count() == 5
+    assert RawMessage.objects.filter(event=person).count() == 2
+    assert (_counter("accepted"), _counter("duplicate"), _counter("rejected")) == (3, 1, 1)
+
+
+def test_a_message_stored_meanwhile_by_another_worker_is_a_duplicate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The unique key stops the batch; splitting it finds the one duplicate, keeps the rest."""
+    pipeline.ingest(_inbound({"id": "e1", "type": "fire", "title": "Fire"}, "k1"), _normalize)
+    monkeypatch.setattr(pipeline, "_stored_keys", lambda batch: set())  # as if not seen yet
+    results = pipeline.ingest_batch(
+        [
+            (_inbound({"id": "e2", "type": "fire", "title": "Fire 2"}, "k2"), _normalize),
+            (_inbound({"id": "e1", "type": "fire", "title": "Fire"}, "k1"), _normalize),
+        ]
+    )
+    assert [r.outcome for r in results] == [pipeline.Outcome.CREATED, pipeline.Outcome.DUPLICATE]
+    assert (RawMessage.objects.count(), Event.objects.count()) == (2, 2)

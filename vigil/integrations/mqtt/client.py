@@ -3,12 +3,15 @@ only when our handler says they are safely stored.
 
 paho's ``manual_ack`` holds back the PUBACK; the broker keeps an unacknowledged message in the
 session (``clean_session=False``) and delivers it again after a reconnect, so a crash between
-receipt and commit loses nothing.
+receipt and commit loses nothing. Messages are handed over in batches (up to ``BATCH_SIZE``, or
+whatever arrived within ``BATCH_WAIT_S``) so one transaction stores many; the network loop and
+the handler run in one thread, so nothing is acknowledged before its batch is committed.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,15 +22,24 @@ from vigil.integrations.mqtt.config import MqttSettings
 
 log = logging.getLogger("vigil.mqtt")
 
-# (topic, payload) -> True when the message is stored and may be acknowledged.
-Handler = Callable[[str, bytes], bool]
+BATCH_SIZE = 200
+BATCH_WAIT_S = 0.05
+RECONNECT_WAIT_S = 2.0
+
+# [(topic, payload), ...] -> True when all are stored and may be acknowledged.
+BatchHandler = Callable[[list[tuple[str, bytes]]], bool]
 
 
 class IngestClient:
-    def __init__(self, settings: MqttSettings, topics: Sequence[str], handler: Handler) -> None:
+    def __init__(
+        self, settings: MqttSettings, topics: Sequence[str], handler: BatchHandler
+    ) -> None:
         self.settings = settings
         self.topics = list(topics)
         self.handler = handler
+        self.pending: list[mqtt.MQTTMessage] = []
+        self.oldest = 0.0
+        self.stopped = False
         self.client = mqtt.Client(
             callback_api_version=CallbackAPIVersion.VERSION2,
             client_id=settings.client_id,
@@ -49,12 +61,34 @@ class IngestClient:
         client.subscribe([(self.settings.subscription(t), 1) for t in self.topics])
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        if self.handler(message.topic, bytes(message.payload)):
-            client.ack(message.mid, message.qos)
+        if not self.pending:
+            self.oldest = time.monotonic()
+        self.pending.append(message)
+
+    def _flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if self.handler([(m.topic, bytes(m.payload)) for m in batch]):
+            for message in batch:
+                self.client.ack(message.mid, message.qos)
 
     def run_forever(self) -> None:
         self.client.connect(self.settings.host, self.settings.port, keepalive=30)
-        self.client.loop_forever(retry_first_connection=True)
+        while not self.stopped:
+            status = self.client.loop(timeout=BATCH_WAIT_S)
+            if self.pending and (
+                len(self.pending) >= BATCH_SIZE or time.monotonic() - self.oldest >= BATCH_WAIT_S
+            ):
+                self._flush()
+            if status != mqtt.MQTT_ERR_SUCCESS and not self.stopped:
+                # Unacknowledged messages come back after the reconnect; the dedupe key makes
+                # any that were already stored a duplicate, not a second event.
+                self.pending = []
+                time.sleep(RECONNECT_WAIT_S)
+                try:
+                    self.client.reconnect()
+                except OSError as exc:
+                    log.warning("MQTT reconnect failed: %s", exc)
 
     def stop(self) -> None:
+        self.stopped = True
         self.client.disconnect()

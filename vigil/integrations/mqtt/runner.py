@@ -51,34 +51,39 @@ def routes(settings: MqttSettings) -> list[Route]:
     return found
 
 
-def handle(all_routes: list[Route], topic: str, payload: bytes) -> pipeline.IngestResult | None:
-    route = next((r for r in all_routes if topic_matches_sub(r.topic, topic)), None)
-    if route is None:
-        return None
+def handle(
+    all_routes: list[Route], messages: list[tuple[str, bytes]]
+) -> list[pipeline.IngestResult]:
+    """Route each message to its normaliser and store them all in one transaction."""
     close_old_connections()
-    # A QoS 1 redelivery repeats topic and payload byte for byte: that is the dedupe key.
-    key = hashlib.sha256(topic.encode() + b"\0" + payload).hexdigest()
-    return pipeline.ingest(
-        pipeline.Inbound(
+    now = timezone.now()
+    batch: list[tuple[pipeline.Inbound, pipeline.Normalizer]] = []
+    for topic, payload in messages:
+        route = next((r for r in all_routes if topic_matches_sub(r.topic, topic)), None)
+        if route is None:
+            continue
+        # A QoS 1 redelivery repeats topic and payload byte for byte: that is the dedupe key.
+        key = hashlib.sha256(topic.encode() + b"\0" + payload).hexdigest()
+        inbound = pipeline.Inbound(
             source=route.source,
             payload=payload,
-            received_at=timezone.now(),
+            received_at=now,
             dedupe_key=key,
             topic=topic,
             school_id=route.school_id,
-        ),
-        route.normalizer,
-    )
+        )
+        batch.append((inbound, route.normalizer))
+    return pipeline.ingest_batch(batch)
 
 
 def run(settings: MqttSettings) -> None:
     all_routes = routes(settings)
 
-    def handler(topic: str, payload: bytes) -> bool:
+    def handler(messages: list[tuple[str, bytes]]) -> bool:
         try:
-            handle(all_routes, topic, payload)
+            handle(all_routes, messages)
         except DatabaseError:
-            log.exception("could not store an MQTT message; stopping without acknowledging it")
+            log.exception("could not store MQTT messages; stopping without acknowledging them")
             client.stop()
             raise
         return True

@@ -3,6 +3,7 @@
     vigil import imdf PATH --school SLUG [--dry-run]
     vigil import geojson PATH --school SLUG [--dry-run]
     vigil import csv contacts|assets PATH [--school SLUG] [--dry-run]
+    vigil import ical PATH --school SLUG [--source NAME] [--from DATE] [--until DATE] [--dry-run]
 
 Each format is an entry of ``FORMATS``; a feature that brings a new format adds its entry. An
 import that finds a problem changes nothing, lists every problem and exits non-zero. Writes are
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vigil.core import context
+from vigil.patrols import importers as calendar_importers
 from vigil.sites import csv_io, geojson_io, imdf, importers
 from vigil.sites.importers import ImportReport
 from vigil.sites.models import School
@@ -98,12 +101,49 @@ def _csv(options: dict[str, Any]) -> ImportReport:
     return csv_io.import_assets(data, filename=name, school=school, dry_run=options["dry_run"])
 
 
+def _ical_arguments(parser: CommandParser) -> None:
+    _path_and_school(parser)
+    parser.add_argument(
+        "--source", default="", metavar="NAME", help="Calendar name (default: the file's)."
+    )
+    parser.add_argument("--from", dest="first", metavar="DATE", help="First local date.")
+    parser.add_argument("--until", dest="last", metavar="DATE", help="Last local date.")
+
+
+def _date_option(options: dict[str, Any], key: str, flag: str) -> date | None:
+    value = options.get(key)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{flag}: {value!r} is not a date (YYYY-MM-DD).") from None
+
+
+def _ical(options: dict[str, Any]) -> ImportReport:
+    # Bad events are kept out and reported; everything else is saved (see patrols.importers).
+    school = school_named(options["school"])
+    assert school is not None
+    return calendar_importers.import_calendar(
+        _read_bytes(options["path"]),
+        school=school,
+        filename=Path(options["path"]).name,
+        source_name=options["source"],
+        first=_date_option(options, "first", "--from"),
+        last=_date_option(options, "last", "--until"),
+        dry_run=options["dry_run"],
+    )
+
+
 FORMATS: dict[str, ImportFormat] = {
     "imdf": ImportFormat("An IMDF 1.0 archive (ZIP or directory).", _path_and_school, _imdf),
     "geojson": ImportFormat(
         "Surroundings as a GeoJSON FeatureCollection.", _path_and_school, _geojson
     ),
     "csv": ImportFormat("Contacts or assets as CSV.", _csv_arguments, _csv),
+    "ical": ImportFormat(
+        "A school calendar (bell schedule, events) as iCalendar.", _ical_arguments, _ical
+    ),
 }
 
 
