@@ -236,6 +236,9 @@ LOGGING = {
 # Visits and their ID fields are purged after this many days, except those under legal hold.
 VIGIL_VISITOR_RETENTION_DAYS = int(os.environ.get("VIGIL_VISITOR_RETENTION_DAYS", "365"))
 
+# The largest evidence file accepted (bytes); uploads stream, so memory does not grow with it.
+VIGIL_EVIDENCE_MAX_BYTES = int(os.environ.get("VIGIL_EVIDENCE_MAX_BYTES", str(4 * 1024**3)))
+
 # Maps work offline from vector layers; a deployment with its own tile server may name it.
 VIGIL_TILE_URL = os.environ.get("VIGIL_TILE_URL", "")
 LEAFLET_CONFIG = {
