@@ -1,7 +1,8 @@
 """`vigil run [--host H] [--port P]`: everything the embedded installation needs, in one command.
 
 Migrates the database, builds the demo district when the database is empty, starts the
-background-task worker, then serves the web app and API with uvicorn until interrupted.
+background-task worker and the event receivers that are enabled (VIGIL_INGEST_MQTT=1,
+VIGIL_INGEST_SIA_PORT=N), then serves the web app and API with uvicorn until interrupted.
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import uvicorn
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vigil.core.management.commands.demo import logins_text
 from vigil.demo import builder
@@ -37,12 +39,16 @@ class Command(BaseCommand):
             self.stdout.write("Empty database: building the fictional demo district…")
             builder.build()
             demo_loaded = True
-        worker = None
-        if not options["no_worker"]:
-            # The worker is a separate process so a long job never blocks a web request.
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "vigil", "db_worker"], env=os.environ.copy()
+        # Each is a separate process, so a long job or a burst of alarms never blocks a web
+        # request, and one crashing does not take the others down.
+        commands = [] if options["no_worker"] else [["db_worker"]]
+        commands += receiver_commands(os.environ)
+        children = [
+            subprocess.Popen(  # noqa: S603 - our own interpreter running our own commands
+                [sys.executable, "-m", "vigil", *command], env=os.environ.copy()
             )
+            for command in commands
+        ]
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(f"\nVigil is running at {url}"))
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
@@ -62,6 +68,20 @@ class Command(BaseCommand):
                 lifespan="off",
             )
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            for child in children:
+                child.terminate()
+            for child in children:
+                child.wait(timeout=10)
+
+
+def receiver_commands(env: Mapping[str, str]) -> list[list[str]]:
+    """The `vigil ingest …` receivers the environment enables."""
+    commands = []
+    if env.get("VIGIL_INGEST_MQTT", "").lower() in {"1", "true", "yes", "on"}:
+        commands.append(["ingest", "mqtt"])
+    sia_port = env.get("VIGIL_INGEST_SIA_PORT", "")
+    if sia_port:
+        if not sia_port.isdigit() or not 0 < int(sia_port) < 65536:
+            raise CommandError(f"VIGIL_INGEST_SIA_PORT: {sia_port!r} is not a port number")
+        commands.append(["ingest", "sia", "--port", sia_port])
+    return commands
