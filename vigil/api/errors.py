@@ -11,11 +11,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from vigil.core.errors import error_body
+
 _log = logging.getLogger("vigil.api")
-
-
-def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "field": field}}
 
 
 def _field_of(loc: list[Any]) -> str | None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from vigil.core.access import require_action
 from vigil.core.audit import AuditAction
+from vigil.core.errors import error_response
 from vigil.core.models import AuditEntry
 from vigil.core.permissions import Action
 
@@ -26,9 +27,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"error": {"code": code, "message": message, "field": None}}, status=status
-        )
+        return error_response(status, code, message)
     return render(request, f"errors/{status}.html", {"message": message}, status=status)
 
 
@@ -48,16 +47,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors or database: whatever failed may fail again.
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {
-                "error": {
-                    "code": "server_error",
-                    "message": "Something went wrong on our side.",
-                    "field": None,
-                }
-            },
-            status=500,
-        )
+        return error_response(500, "server_error", "Something went wrong on our side.")
     return HttpResponse(loader.get_template("errors/500.html").render(), status=500)
 
 

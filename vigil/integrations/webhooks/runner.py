@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from vigil.core.errors import error_response
 from vigil.events import pipeline
 from vigil.integrations.webhooks import client, normalize
 from vigil.integrations.webhooks.models import WebhookSource
@@ -26,10 +27,6 @@ def source_name(slug: str) -> str:
     return f"webhook:{slug}"
 
 
-def _refuse(status: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, "field": None}}, status=status)
-
-
 @csrf_exempt  # machines sign their requests; there is no browser session to protect
 @require_POST
 def receive(request: HttpRequest, slug: str) -> JsonResponse:
@@ -37,12 +34,12 @@ def receive(request: HttpRequest, slug: str) -> JsonResponse:
     source = WebhookSource.objects.filter(slug=slug, active=True).first()
     if source is None:
         pipeline.count("webhook", "unknown_source", now, slug)
-        return _refuse(404, "not_found", "No active webhook source with that address.")
+        return error_response(404, "not_found", "No active webhook source with that address.")
     name = source_name(slug)
     body = request.body
     if len(body) > MAX_BODY_BYTES:
         pipeline.count(name, "too_large", now)
-        return _refuse(413, "too_large", f"Bodies are limited to {MAX_BODY_BYTES} bytes.")
+        return error_response(413, "too_large", f"Bodies are limited to {MAX_BODY_BYTES} bytes.")
     signature = request.headers.get(client.SIGNATURE_HEADER, "")
     try:
         timestamp = client.verify(
@@ -54,7 +51,7 @@ def receive(request: HttpRequest, slug: str) -> JsonResponse:
         client.check_time(timestamp, now=time.time(), tolerance_seconds=source.tolerance_seconds)
     except client.SignatureError as exc:
         pipeline.count(name, "bad_signature", now, str(exc))
-        return _refuse(401, "unauthenticated", str(exc))
+        return error_response(401, "unauthenticated", str(exc))
     result = pipeline.ingest(
         pipeline.Inbound(
             source=name,
@@ -66,10 +63,8 @@ def receive(request: HttpRequest, slug: str) -> JsonResponse:
         normalize.normalize,
     )
     if result.outcome == pipeline.Outcome.DUPLICATE:
-        return _refuse(409, "replayed", "This request was already received.")
+        return error_response(409, "replayed", "This request was already received.")
     if result.outcome == pipeline.Outcome.REJECTED:
         field = result.error.partition(": ")[0]
-        return JsonResponse(
-            {"error": {"code": "invalid", "message": result.error, "field": field}}, status=422
-        )
+        return error_response(422, "invalid", result.error, field)
     return JsonResponse({"outcome": str(result.outcome), "event_id": result.event_id}, status=202)

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from vigil.core import audit, context
+from vigil.core.management.options import school_named
 from vigil.sites import csv_io, exporters, geojson_io, imdf
 from vigil.sites.models import School
 
@@ -74,9 +75,8 @@ class Command(BaseCommand):
             fmt.add_arguments(formats.add_parser(name, help=fmt.help))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        school = School.objects.filter(slug=options["school"]).first()
-        if school is None:
-            raise CommandError(f"--school: no school with the slug {options['school']!r}.")
+        school = school_named(options["school"])
+        assert school is not None  # --school is required
         name = options["format"] + (f" {options['table']}" if options.get("table") else "")
         with context.acting(None, via="cli"):
             content, notes = FORMATS[options["format"]].run(school, options)

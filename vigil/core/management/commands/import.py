@@ -21,10 +21,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vigil.core import context
+from vigil.core.management.options import school_named
 from vigil.patrols import importers as calendar_importers
 from vigil.sites import csv_io, geojson_io, imdf, importers
 from vigil.sites.importers import ImportReport
-from vigil.sites.models import School
 
 
 @dataclass(frozen=True)
@@ -32,15 +32,6 @@ class ImportFormat:
     help: str
     add_arguments: Callable[[CommandParser], None]
     run: Callable[[dict[str, Any]], ImportReport]
-
-
-def school_named(slug: str | None) -> School | None:
-    if slug is None:
-        return None
-    school = School.objects.filter(slug=slug).first()
-    if school is None:
-        raise CommandError(f"--school: no school with the slug {slug!r}.")
-    return school
 
 
 def _read_bytes(path: str) -> bytes:
