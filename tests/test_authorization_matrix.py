@@ -9,9 +9,10 @@ status. Every refused write must leave every row as it was. A route missing from
 
 from __future__ import annotations
 
+import importlib
 import io
+import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -23,7 +24,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
+import tests.matrix as matrix_package
 from conftest import sign_in
+from tests.matrix.base import Case, Ctx
 from vigil.accounts import services
 from vigil.accounts.models import ApiToken, RoleAssignment, User
 from vigil.api.api import api
@@ -57,35 +60,6 @@ PERSON_SCHOOLS = {
     "officer2": {"juniper-ridge-ms", "willow-creek-es"},
     "frontdesk": {"willow-creek-es"},
 }
-
-
-@dataclass
-class Ctx:
-    actor: User | None
-    school: School
-    person: User
-    token: ApiToken
-    kb: Knowledge | None = None
-    place: School | None = None
-
-
-@dataclass(frozen=True)
-class Case:
-    key: str
-    method: str
-    path: Callable[[Ctx], str]
-    action: Action | None  # None: any signed-in person
-    ok: int
-    public: bool = False
-    ok_signed_in: int | None = None  # a different success status for signed-in people
-    scoped: bool = True  # does the target school decide 404?
-    person_scoped: bool = False  # the target is a person: visible through their schools
-    data: Callable[[Ctx], dict[str, Any]] = field(default=lambda ctx: {})
-    api: bool = False
-    json: bool = False
-    needs_kb: bool = False  # make knowledge-base records (vigil.sites.tests.factories) first
-    out_of_scope: int = 404  # the status when the target school is outside the role's scope
-    district_only: int | None = None  # the status for holders of the action at some schools only
 
 
 def _event(ctx: Ctx) -> Event:
@@ -1082,6 +1056,18 @@ CASES = (
 )
 
 
+def _feature_modules() -> list[Any]:
+    """Every module of tests/matrix/ that holds a feature's cases."""
+    return [
+        importlib.import_module(f"tests.matrix.{info.name}")
+        for info in pkgutil.iter_modules(matrix_package.__path__)
+        if info.name != "base"
+    ]
+
+
+FEATURES = _feature_modules()
+CASES = CASES + tuple(case for module in FEATURES for case in module.CASES)
+
 ROLES: dict[str, Role] = {login.username: login.role for login in DEMO_LOGINS}
 ROLE_SCHOOLS: dict[str, set[str] | None] = {
     login.username: (set(login.schools) or None)
@@ -1131,6 +1117,7 @@ def _fingerprint() -> dict[str, list[dict[str, Any]]]:
         Event,
         EventNote,
     ]
+    models += [model for module in FEATURES for model in module.MODELS]
     result = {}
     for model in models:
         rows = list(model.objects.order_by("pk").values())

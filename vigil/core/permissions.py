@@ -39,6 +39,19 @@ class Action(StrEnum):
     VISITORS_SCREENING_DECIDE = "visitors.screening_decide"
     VISITORS_LISTS_MANAGE = "visitors.lists_manage"
     VISITORS_ALERTS = "visitors.alerts"
+    # Console rules, dispatch and integrations (issue 7).
+    EVENTS_DISPATCH = "events.dispatch"
+    EVENTS_RULES = "events.rules"
+    INTEGRATIONS_MANAGE = "integrations.manage"
+    # Incident reports and evidence (issue 6); the table with reasons is in docs/incidents.md.
+    INCIDENTS_VIEW = "incidents.view"
+    INCIDENTS_WRITE = "incidents.write"
+    INCIDENTS_REVIEW = "incidents.review"
+    INCIDENTS_VIEW_PEOPLE = "incidents.view_people"
+    INCIDENTS_EXPORT = "incidents.export"
+    EVIDENCE_VIEW = "evidence.view"
+    EVIDENCE_UPLOAD = "evidence.upload"
+    EVIDENCE_RELEASE = "evidence.release"
 
 
 class Role(StrEnum):
@@ -75,7 +88,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VISITORS_ALERTS,
             Action.EVENTS_VIEW,
             Action.EVENTS_HANDLE,
-        }
+                Action.INCIDENTS_VIEW,
+            Action.INCIDENTS_WRITE,
+            Action.INCIDENTS_VIEW_PEOPLE,
+            Action.EVIDENCE_VIEW,
+            Action.EVIDENCE_UPLOAD,
+    }
     ),
     Role.SUPERVISOR: frozenset(
         {
@@ -93,7 +111,17 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VISITORS_ALERTS,
             Action.EVENTS_VIEW,
             Action.EVENTS_HANDLE,
-        }
+                Action.EVENTS_DISPATCH,
+            Action.EVENTS_RULES,
+            Action.INCIDENTS_VIEW,
+            Action.INCIDENTS_WRITE,
+            Action.INCIDENTS_REVIEW,
+            Action.INCIDENTS_VIEW_PEOPLE,
+            Action.INCIDENTS_EXPORT,
+            Action.EVIDENCE_VIEW,
+            Action.EVIDENCE_UPLOAD,
+            Action.EVIDENCE_RELEASE,
+    }
     ),
     Role.DIRECTOR: frozenset(
         {
@@ -112,7 +140,16 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VISITORS_ALERTS,
             Action.EVENTS_VIEW,
             Action.EVENTS_HANDLE,
-        }
+                Action.EVENTS_DISPATCH,
+            Action.EVENTS_RULES,
+            Action.INTEGRATIONS_MANAGE,
+            Action.INCIDENTS_VIEW,
+            Action.INCIDENTS_REVIEW,
+            Action.INCIDENTS_VIEW_PEOPLE,
+            Action.INCIDENTS_EXPORT,
+            Action.EVIDENCE_VIEW,
+            Action.EVIDENCE_RELEASE,
+    }
     ),
     Role.SCHOOL_ADMIN: frozenset(
         {
@@ -127,7 +164,10 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VISITORS_SCREENING_DECIDE,
             Action.VISITORS_LISTS_MANAGE,
             Action.EVENTS_VIEW,
-        }
+                Action.INCIDENTS_VIEW,
+            Action.INCIDENTS_VIEW_PEOPLE,
+            Action.EVIDENCE_VIEW,
+    }
     ),
     Role.FRONT_OFFICE: frozenset(
         {
@@ -147,7 +187,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PEOPLE_MANAGE,
             Action.AUDIT_VIEW,
             Action.TOKENS_MANAGE,
-        }
+                Action.INTEGRATIONS_MANAGE,
+    }
     ),
 }
 

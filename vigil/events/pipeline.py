@@ -24,6 +24,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
+from vigil.events import fanout
 from vigil.events.choices import DEFAULT_SEVERITY, EventStatus, EventType
 from vigil.events.models import DeviceMapping, Event, IntegrationCounter, RawMessage
 
@@ -181,6 +182,7 @@ def _ingest_batch(batch: Sequence[tuple[Inbound, Normalizer]]) -> list[IngestRes
         results[i] = IngestResult(Outcome.CREATED if created else Outcome.UPDATED, event.pk)
         tally[(batch[i][0].source, "accepted")] += 1
     RawMessage.objects.bulk_update([raws[i] for i in events], ["event"])
+    fanout.events_changed(event.pk for event, _ in events.values())
 
     for (source, name), n in tally.items():
         count(source, name, at, last_detail.get((source, name), ""), n=n)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from vigil.accounts.models import User
 from vigil.core import audit
+from vigil.events import fanout
 from vigil.events.choices import Disposition, EventStatus
 from vigil.events.models import Event, EventNote
 
@@ -41,6 +42,7 @@ def event_acknowledge(*, actor: User, event: Event) -> Event:
             changes={"status": ["open", "acknowledged"]},
             actor=actor,
         )
+        fanout.events_changed([current.pk])
     return current
 
 
@@ -54,6 +56,7 @@ def event_note_add(*, actor: User, event: Event, text: str) -> EventNote:
         current = _locked(event)
         note = EventNote.objects.create(event=current, author=actor, at=timezone.now(), text=text)
         audit.record(audit.AuditAction.CREATE, obj=note, school_id=current.school_id, actor=actor)
+        fanout.events_changed([current.pk])
     return note
 
 
@@ -83,4 +86,5 @@ def event_resolve(*, actor: User, event: Event, disposition: str, note: str = ""
             changes={"status": [str(before), "resolved"], "disposition": [None, disposition]},
             actor=actor,
         )
+        fanout.events_changed([current.pk])
     return current
