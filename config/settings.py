@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "vigil.visitors",
     "vigil.events",
     "vigil.evidence",
+    "vigil.incidents",
     "vigil.integrations.webhooks",
     "vigil.integrations.mqtt",
     "vigil.integrations.sia",
