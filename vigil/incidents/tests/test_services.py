@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +27,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _user(name: str) -> User:
-    return User.objects.get(username=name)
+    user: User = User.objects.get(username=name)
+    return user
 
 
 def _school() -> School:
@@ -171,7 +173,8 @@ def test_full_workflow_submit_return_fix_resubmit_approve() -> None:
     report = _report()
     services.report_submit(actor=officer, report=report)
     report.refresh_from_db()
-    assert report.status == ReportStatus.SUBMITTED and report.submitted_at is not None
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.submitted_at is not None
 
     with pytest.raises(ReportError) as excinfo:
         services.report_return(actor=supervisor, report=report, comment="")
@@ -189,7 +192,8 @@ def test_full_workflow_submit_return_fix_resubmit_approve() -> None:
     services.report_approve(actor=supervisor, report=report)
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
-    assert report.reviewer == supervisor and report.approved_at is not None
+    assert report.reviewer == supervisor
+    assert report.approved_at is not None
     changes = list(report.versions.values_list("change", "status", "comment"))
     assert changes == [
         ("created", "draft", ""),
@@ -200,7 +204,7 @@ def test_full_workflow_submit_return_fix_resubmit_approve() -> None:
         ("approved", "approved", ""),
     ]
     chain = list(report.versions.all())
-    for earlier, later in zip(chain, chain[1:], strict=False):
+    for earlier, later in itertools.pairwise(chain):
         assert later.prev_sha256 == earlier.sha256
 
 
@@ -215,9 +219,9 @@ def test_nobody_edits_a_submitted_report_and_the_attempt_is_audited(actor: str) 
     assert report.title == "Fight in the east stairwell"
     assert report.versions.count() == 2
     assert _denials() == denials + 1
-    assert AuditEntry.objects.filter(action="denied").order_by("-seq").first().object_id == str(
-        report.pk
-    )
+    latest = AuditEntry.objects.filter(action="denied").order_by("-seq").first()
+    assert latest is not None
+    assert latest.object_id == str(report.pk)
 
 
 def test_nobody_approves_their_own_report() -> None:
@@ -354,7 +358,8 @@ def test_template_versions_keep_old_reports_on_theirs() -> None:
     )
     assert new.version == old.version + 1
     old.refresh_from_db()
-    assert not old.active and new.active
+    assert not old.active
+    assert new.active
     report.refresh_from_db()
     assert report.template == old
     assert services.default_template() == new
