@@ -52,6 +52,11 @@ class Action(StrEnum):
     EVIDENCE_VIEW = "evidence.view"
     EVIDENCE_UPLOAD = "evidence.upload"
     EVIDENCE_RELEASE = "evidence.release"
+    # Patrol operations (issue 5).
+    PATROLS_WALK = "patrols.walk"
+    PATROLS_SUPERVISE = "patrols.supervise"
+    FINDINGS_VIEW = "findings.view"
+    WORK_ORDERS_MANAGE = "work_orders.manage"
 
 
 class Role(StrEnum):
@@ -93,6 +98,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.INCIDENTS_VIEW_PEOPLE,
             Action.EVIDENCE_VIEW,
             Action.EVIDENCE_UPLOAD,
+            Action.PATROLS_WALK,
+            Action.FINDINGS_VIEW,
     }
     ),
     Role.SUPERVISOR: frozenset(
@@ -121,6 +128,10 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.EVIDENCE_VIEW,
             Action.EVIDENCE_UPLOAD,
             Action.EVIDENCE_RELEASE,
+            Action.PATROLS_WALK,
+            Action.PATROLS_SUPERVISE,
+            Action.FINDINGS_VIEW,
+            Action.WORK_ORDERS_MANAGE,
     }
     ),
     Role.DIRECTOR: frozenset(
@@ -149,6 +160,9 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.INCIDENTS_EXPORT,
             Action.EVIDENCE_VIEW,
             Action.EVIDENCE_RELEASE,
+            Action.PATROLS_SUPERVISE,
+            Action.FINDINGS_VIEW,
+            Action.WORK_ORDERS_MANAGE,
     }
     ),
     Role.SCHOOL_ADMIN: frozenset(
@@ -167,6 +181,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
                 Action.INCIDENTS_VIEW,
             Action.INCIDENTS_VIEW_PEOPLE,
             Action.EVIDENCE_VIEW,
+            Action.FINDINGS_VIEW,
+            Action.WORK_ORDERS_MANAGE,
     }
     ),
     Role.FRONT_OFFICE: frozenset(
