@@ -24,6 +24,7 @@ from patrolopt.errors import GraphError
 from patrolopt.graph import Edge, HotspotRule, Node, PatrolGraph, TimeWindow
 
 __all__ = [
+    "graph_from_json",
     "graph_to_json",
     "load_graph",
     "read_json_graph",
@@ -144,7 +145,11 @@ def read_json_graph(path: str | Path) -> PatrolGraph:
         If a node or edge is invalid; the message names it.
     """
     path = Path(path)
-    data = json.loads(path.read_text())
+    return graph_from_json(json.loads(path.read_text()), where=str(path), name=path.stem)
+
+
+def graph_from_json(data: dict[str, Any], *, where: str = "graph", name: str = "") -> PatrolGraph:
+    """Build a graph from the dictionary :func:`graph_to_json` makes."""
     try:
         nodes = tuple(_node_from_json(raw) for raw in data["nodes"])
         edges = tuple(
@@ -157,8 +162,8 @@ def read_json_graph(path: str | Path) -> PatrolGraph:
             for raw in data["edges"]
         )
     except KeyError as exc:
-        raise GraphError(f"{path}: missing field {exc}") from exc
-    return PatrolGraph(nodes=nodes, edges=edges, name=str(data.get("name", path.stem)))
+        raise GraphError(f"{where}: missing field {exc}") from exc
+    return PatrolGraph(nodes=nodes, edges=edges, name=str(data.get("name", name)))
 
 
 def graph_to_json(graph: PatrolGraph) -> dict[str, Any]:
