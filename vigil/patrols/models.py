@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 
-from vigil.core.models import RestrictedQuerySet
+from vigil.core.models import AuditedModel, RestrictedQuerySet
 from vigil.patrols.kinds import OccurrenceKind
 from vigil.sites.models import Area, School
 
@@ -85,3 +86,205 @@ class CalendarOccurrence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.summary} ({self.start:%Y-%m-%d %H:%M})"
+
+
+class PatrolMode(models.TextChoices):
+    FOOT = "foot", "On foot"
+    BICYCLE = "bicycle", "Bicycle"
+    VEHICLE = "vehicle", "Vehicle"
+
+
+class ShiftStatus(models.TextChoices):
+    ACTIVE = "active", "On patrol"
+    ENDED = "ended", "Ended"
+
+
+class Shift(AuditedModel):
+    """One officer's patrol shift: the zone and mode they picked, and the plan made for it.
+
+    The plan and its seed are stored for audit and re-planning but never shown whole, not even
+    to the officer (the phone gets one stop at a time): a plan nobody can read cannot leak.
+    """
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patrol_shifts"
+    )
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="patrol_shifts")
+    building = models.ForeignKey(
+        "sites.Building",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The patrol zone; empty: the whole campus.",
+    )
+    mode = models.CharField(max_length=8, choices=PatrolMode.choices, default=PatrolMode.FOOT)
+    status = models.CharField(
+        max_length=8, choices=ShiftStatus.choices, default=ShiftStatus.ACTIVE, db_index=True
+    )
+    started_at = models.DateTimeField()
+    planned_until = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    seed = models.BigIntegerField(help_text="The planner's seed; stored for audit, never shown.")
+    graph = models.JSONField(help_text="The patrol graph planned on (patrolopt JSON).")
+    plan = models.JSONField(help_text="The planned stops (patrolopt JSON); never shown whole.")
+    replans = models.PositiveIntegerField(default=0, help_text="Times the officer was called away.")
+    # The one stop the phone shows; chosen after each check-in, so reloading cannot reshuffle it.
+    next_node = models.CharField(max_length=32, blank=True)
+    next_reason = models.CharField(max_length=300, blank=True)
+    next_set_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path: ClassVar[str | None] = "school_id"
+    # The audit log records that a plan was made, not the plan: it must not leak from there.
+    audit_redacted: ClassVar[frozenset[str]] = frozenset(
+        {"seed", "graph", "plan", "next_node", "next_reason"}
+    )
+    audit_ignored: ClassVar[frozenset[str]] = frozenset({"next_set_at"})
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["school", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.officer} shift {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ScanMethod(models.TextChoices):
+    QR = "qr", "QR code"
+    NFC = "nfc", "NFC tag"
+    CAMERA = "camera", "Camera view (video patrol)"
+
+
+class Scan(models.Model):
+    """A check-in at a checkpoint: when it happened on the device and when the server heard.
+
+    Machine-made in bulk (a shift scans hundreds of times, offline queues replay), so not an
+    ``AuditedModel``; the shift's audit rows and the append-only rows themselves are the log.
+    ``client_id`` is the device's id of the scan: a queue replayed twice stores it once.
+    """
+
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="scans")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    node = models.CharField(max_length=32, help_text="The graph node, e.g. area-12 or door-3.")
+    label = models.CharField(max_length=200)
+    method = models.CharField(max_length=8, choices=ScanMethod.choices)
+    occurred_at = models.DateTimeField(db_index=True, help_text="On the device.")
+    received_at = models.DateTimeField(help_text="At the server.")
+    client_id = models.CharField(max_length=64)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    accuracy_m = models.FloatField(null=True, blank=True)
+    distance_m = models.FloatField(
+        null=True, blank=True, help_text="From the checkpoint, when GPS was given."
+    )
+    observation = models.CharField(
+        max_length=500, blank=True, help_text="Video patrol: what was seen."
+    )
+
+    scope_path: ClassVar[str | None] = "school_id"
+    objects: ClassVar[Any] = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "client_id"], name="one_scan_per_client_id")
+        ]
+        indexes = [models.Index(fields=["school", "node", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.label} at {self.occurred_at:%H:%M:%S}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("scans are append-only")
+        super().save(*args, **kwargs)
+
+
+class FindingSeverity(models.IntegerChoices):
+    LOW = 1, "Low"
+    MEDIUM = 2, "Medium"
+    HIGH = 3, "High"
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Finding(AuditedModel):
+    """A failed checklist item: a propped door, a light out, an obstructed camera."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="findings")
+    shift = models.ForeignKey(
+        Shift, on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
+    )
+    node = models.CharField(max_length=32)
+    label = models.CharField(max_length=200)
+    area = models.ForeignKey(
+        "sites.Area", on_delete=models.SET_NULL, null=True, blank=True, related_name="findings"
+    )
+    asset = models.ForeignKey(
+        "sites.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="findings"
+    )
+    item = models.CharField(max_length=24, help_text="The checklist item (see checklist.py).")
+    result = models.CharField(max_length=24, help_text="What the officer found.")
+    severity = models.PositiveSmallIntegerField(choices=FindingSeverity.choices)
+    note = models.TextField(blank=True)
+    photo = models.ForeignKey(
+        "evidence.EvidenceItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    occurred_at = models.DateTimeField(help_text="On the device.")
+    received_at = models.DateTimeField()
+    client_id = models.CharField(max_length=64, unique=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=8, choices=FindingStatus.choices, default=FindingStatus.OPEN, db_index=True
+    )
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    scope_path: ClassVar[str | None] = "school_id"
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["school", "status", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.result}"
+
+
+class WorkOrderStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ASSIGNED = "assigned", "Assigned"
+    FIXED = "fixed", "Fixed"
+    VERIFIED = "verified", "Verified by patrol"
+
+
+class WorkOrder(AuditedModel):
+    """A repair facilities owe for a finding: open → assigned → fixed → verified by a later
+    patrol that finds the item working."""
+
+    finding = models.OneToOneField(Finding, on_delete=models.PROTECT, related_name="work_order")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="work_orders")
+    status = models.CharField(
+        max_length=10, choices=WorkOrderStatus.choices, default=WorkOrderStatus.OPEN, db_index=True
+    )
+    assigned_to = models.CharField(max_length=200, blank=True)
+    opened_at = models.DateTimeField()
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    fixed_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        Scan, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    scope_path: ClassVar[str | None] = "school_id"
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Work order for {self.finding}"

@@ -1,0 +1,565 @@
+"""Patrol workflows: start a shift, choose the next stop, check in, record findings, repair.
+
+The phone shows one stop at a time. ``shift_start`` builds the zone's patrol graph from the
+knowledge base and plans the shift with ``patrolopt.solve`` (the seed is stored, never shown);
+after every check-in ``next_stop`` asks ``patrolopt.online.next_stop`` for the next move from
+where the officer really is and when each place was really last visited, so a plan survives an
+officer being called away. The chosen stop is stored on the shift so that reloading the page
+cannot reshuffle it (an officer must not be able to shop for an easier stop).
+
+Check-ins arrive live or replayed from an offline queue: each carries the device's own id and
+time; a replay of the same id is recognised and counted once, and the next stop is chosen from
+the scans in the order they happened, not the order they arrived.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import IO, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from patrolopt.errors import GraphError, InfeasibleError
+from patrolopt.graph import PatrolGraph
+from patrolopt.io import graph_from_json, graph_to_json
+from patrolopt.model import PatrolModel, prepare
+from patrolopt.online import OfficerPosition, OnlineState
+from patrolopt.online import next_stop as online_next_stop
+from patrolopt.problem import Officer, Problem
+from patrolopt.solver import solve
+from vigil.core import audit
+from vigil.core.permissions import Action, scope_for
+from vigil.events import pipeline
+from vigil.events.choices import EventType
+from vigil.patrols import checklist, tags
+from vigil.patrols.graph_source import campus_graph
+from vigil.patrols.models import (
+    Finding,
+    PatrolMode,
+    Scan,
+    ScanMethod,
+    Shift,
+    ShiftStatus,
+    WorkOrder,
+    WorkOrderStatus,
+)
+from vigil.sites.geometry import METRES_PER_DEGREE
+from vigil.sites.models import Area, Asset, Building, School
+
+SHIFT_HOURS = (1, 2, 4, 6, 8, 10, 12)
+# A phone's clock may drift; more than this ahead of the server and the scan is refused.
+CLOCK_AHEAD_TOLERANCE = timedelta(minutes=2)
+# An offline queue may hold scans this long before the shift started (a scan queued just
+# before "start shift" synced) — never more.
+BEFORE_SHIFT_TOLERANCE = timedelta(minutes=5)
+# GPS: a scan farther than this from the checkpoint, beyond the reported accuracy, is refused;
+# fixes less accurate than GPS_USABLE_M are kept but not judged.
+FAR_FROM_CHECKPOINT_M = 75.0
+GPS_USABLE_M = 50.0
+
+
+class PatrolError(Exception):
+    """Bad input or a step that does not fit; ``field`` names the form field at fault."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class NextStop:
+    node: str
+    label: str
+    reason: str
+    kind: str
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    scan: Scan
+    duplicate: bool
+
+
+# --- the patrol model of a shift, prepared once per process --------------------------------
+
+_MODELS: OrderedDict[int, PatrolModel] = OrderedDict()
+_MODELS_KEPT = 64
+
+
+def _problem(shift: Shift, graph: PatrolGraph) -> Problem:
+    hours = (shift.planned_until - shift.started_at).total_seconds()
+    return Problem(graph=graph, officers=(Officer("officer", mode=shift.mode),), horizon_s=hours)
+
+
+def _model(shift: Shift) -> PatrolModel:
+    model = _MODELS.get(shift.pk)
+    if model is None:
+        model = prepare(_problem(shift, graph_from_json(shift.graph)))
+        _MODELS[shift.pk] = model
+        while len(_MODELS) > _MODELS_KEPT:
+            _MODELS.popitem(last=False)
+    _MODELS.move_to_end(shift.pk)
+    return model
+
+
+# --- shifts ---------------------------------------------------------------------------------
+
+
+def _zone_graph(school: School, building: Building | None, mode: str) -> PatrolGraph:
+    graph, _ = campus_graph(school, building=building, offsite=mode != PatrolMode.FOOT)
+    if mode == PatrolMode.FOOT:
+        return graph
+    # Bicycles and vehicles patrol the grounds and offsite points: drop what they cannot reach.
+    reachable = {e.u for e in graph.edges if mode in e.travel_s} | {
+        e.v for e in graph.edges if mode in e.travel_s
+    }
+    nodes = tuple(n for n in graph.nodes if n.id in reachable)
+    edges = tuple(e for e in graph.edges if e.u in reachable and e.v in reachable)
+    if len(nodes) < 2:
+        raise PatrolError(
+            f"There is nothing to patrol by {mode} in this zone; choose another mode or zone.",
+            field="mode",
+        )
+    return PatrolGraph(nodes=nodes, edges=edges, name=graph.name)
+
+
+def shift_start(
+    *,
+    actor: Any,
+    school: School,
+    building: Building | None,
+    mode: str,
+    hours: int,
+    now: datetime | None = None,
+) -> Shift:
+    """Start ``actor``'s shift: plan the zone with a fresh seed and choose the first stop."""
+    if not scope_for(actor, Action.PATROLS_WALK).allows_school(school.pk):
+        audit.record(
+            audit.AuditAction.DENIED, obj=school, reason="patrol shift outside scope", actor=actor
+        )
+        raise PatrolError(f"You do not patrol at {school}.", field="school")
+    if mode not in PatrolMode.values:
+        raise PatrolError("Choose on foot, bicycle or vehicle.", field="mode")
+    if hours not in SHIFT_HOURS:
+        raise PatrolError("Choose a shift length from the list.", field="hours")
+    if building is not None and building.school_id != school.pk:
+        raise PatrolError("Choose a building of this school.", field="building")
+    if Shift.objects.filter(officer=actor, status=ShiftStatus.ACTIVE).exists():
+        raise PatrolError("You are already on a shift; end it first.", field=None)
+    graph = _zone_graph(school, building, mode)
+    now = now or timezone.now()
+    seed = secrets.randbits(62)
+    shift = Shift(
+        officer=actor,
+        school=school,
+        building=building,
+        mode=mode,
+        started_at=now,
+        planned_until=now + timedelta(hours=hours),
+        seed=seed,
+        graph=graph_to_json(graph),
+        plan={},
+    )
+    problem = _problem(shift, graph)
+    labels = {node.id: node.label for node in graph.nodes}
+    try:
+        plan = solve(problem, seed=seed)
+    except InfeasibleError as exc:
+        where = labels.get(exc.node or "", "A place")
+        raise PatrolError(
+            f"{where} needs a visit more often than one officer can manage in this zone; "
+            "choose a smaller zone (one building).",
+            field="building",
+        ) from exc
+    except GraphError as exc:
+        raise PatrolError(f"The patrol graph of this zone is not usable: {exc}") from exc
+    shift.plan = plan.to_json()
+    first = plan.officers[0][0]
+    shift.next_node = first.node
+    shift.next_reason = first.reason[:300]
+    shift.next_set_at = now
+    with transaction.atomic():
+        shift.save()
+    return shift
+
+
+def shift_end(*, actor: Any, shift: Shift, now: datetime | None = None) -> Shift:
+    with transaction.atomic():
+        current = Shift.objects.select_for_update().get(pk=shift.pk)
+        if current.officer_id != actor.pk:
+            raise PatrolError("Only the officer on the shift may end it.")
+        if current.status == ShiftStatus.ENDED:
+            raise PatrolError("This shift has already ended.")
+        current.status = ShiftStatus.ENDED
+        current.ended_at = now or timezone.now()
+        current.next_node = ""
+        current.next_reason = ""
+        current.save()
+    _MODELS.pop(current.pk, None)
+    return current
+
+
+def active_shift(user: Any) -> Shift | None:
+    shift: Shift | None = (
+        Shift.objects.filter(officer=user, status=ShiftStatus.ACTIVE)
+        .select_related("school", "building")
+        .first()
+    )
+    return shift
+
+
+# --- where next ------------------------------------------------------------------------------
+
+
+def _node_position(shift: Shift, node: str) -> tuple[float | None, float | None]:
+    raw = next((n for n in shift.graph["nodes"] if n["id"] == node), None)
+    if raw is None:
+        return None, None
+    lat0, lng0 = shift.school.latitude, shift.school.longitude
+    lat = lat0 + float(raw["y"]) / METRES_PER_DEGREE
+    lng = lng0 + float(raw["x"]) / (METRES_PER_DEGREE * math.cos(math.radians(lat0)))
+    return lat, lng
+
+
+def _kind(node: str) -> str:
+    """The checklist kind of a node id (area-12, door-3, offsite-4)."""
+    prefix, _, pk = node.partition("-")
+    if prefix == "door":
+        return "exterior_door"
+    if prefix == "offsite":
+        return "offsite"
+    area = Area.objects.filter(pk=int(pk)).values_list("area_type", flat=True).first()
+    return str(area or "other")
+
+
+def has_camera(node: str) -> bool:
+    prefix, _, pk = node.partition("-")
+    return prefix == "area" and Asset.objects.filter(area_id=int(pk), kind="camera").exists()
+
+
+def next_stop(shift: Shift) -> NextStop:
+    """The stop the phone shows now (chosen at the last check-in)."""
+    labels = {raw["id"]: raw["label"] for raw in shift.graph["nodes"]}
+    lat, lng = _node_position(shift, shift.next_node)
+    return NextStop(
+        node=shift.next_node,
+        label=labels.get(shift.next_node, shift.next_node),
+        reason=shift.next_reason,
+        kind=_kind(shift.next_node) if shift.next_node else "",
+        latitude=lat,
+        longitude=lng,
+    )
+
+
+def _choose_next(shift: Shift, now: datetime) -> None:
+    """Choose the next stop from the real visits, with a seed derived from the shift's."""
+    scans = list(shift.scans.order_by("occurred_at", "pk").values_list("node", "occurred_at"))
+    start = shift.started_at
+    last_visit = {node: (at - start).total_seconds() for node, at in scans}
+    here = scans[-1][0] if scans else shift.next_node
+    model = _model(shift)
+    if here not in model.problem.graph.index:
+        here = model.problem.graph.nodes[0].id
+    elapsed = max(0.0, (now - start).total_seconds())
+    state = OnlineState(
+        model=model,
+        positions=(OfficerPosition(node=here, free_at_s=elapsed),),
+        last_visit_s=last_visit,
+        officer=0,
+    )
+    step = online_next_stop(state, seed=(shift.seed + len(scans) + shift.replans) % 2**63)
+    # Bookkeeping, not a change a person made: no audit row per check-in (the scan is the log).
+    Shift.objects.filter(pk=shift.pk).update(
+        next_node=step.node, next_reason=step.reason[:300], next_set_at=now
+    )
+    shift.next_node, shift.next_reason, shift.next_set_at = step.node, step.reason[:300], now
+
+
+def called_away(*, actor: Any, shift: Shift, now: datetime | None = None) -> Shift:
+    """The officer was called away: when they are back, plan on from where they are then."""
+    if shift.officer_id != actor.pk or shift.status != ShiftStatus.ACTIVE:
+        raise PatrolError("This is not your active shift.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        Shift.objects.filter(pk=shift.pk).update(replans=shift.replans + 1)
+        shift.replans += 1
+        audit.record(
+            audit.AuditAction.UPDATE,
+            obj=shift,
+            changes={"called_away": [None, str(now)]},
+            actor=actor,
+        )
+        _choose_next(shift, now)
+    return shift
+
+
+# --- check-ins -----------------------------------------------------------------------------
+
+
+def _distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    dy = (lat2 - lat1) * METRES_PER_DEGREE
+    dx = (lng2 - lng1) * METRES_PER_DEGREE * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot(dx, dy)
+
+
+def scan_record(
+    *,
+    actor: Any,
+    token: str,
+    client_id: str,
+    occurred_at: datetime,
+    method: str = ScanMethod.QR,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    accuracy_m: float | None = None,
+    observation: str = "",
+    now: datetime | None = None,
+) -> ScanOutcome:
+    """Record a check-in at the checkpoint a tag names (see the module docstring)."""
+    now = now or timezone.now()
+    try:
+        school_id, node = tags.read(token)
+    except tags.TagError as exc:
+        raise PatrolError(str(exc), field="tag") from exc
+    shift = active_shift(actor)
+    if shift is None:
+        raise PatrolError("Start a shift before checking in.", field="tag")
+    if school_id != shift.school_id:
+        raise PatrolError("This tag belongs to another school.", field="tag")
+    labels = {raw["id"]: raw["label"] for raw in shift.graph["nodes"]}
+    if node not in labels:
+        raise PatrolError("This checkpoint is not in your patrol zone.", field="tag")
+    client_id = client_id.strip()[:64]
+    if not client_id:
+        raise PatrolError("The scan has no id; scan again.", field="client_id")
+    if method not in ScanMethod.values:
+        raise PatrolError("Unknown check-in method.", field="method")
+    if occurred_at > now + CLOCK_AHEAD_TOLERANCE:
+        ahead = int((occurred_at - now).total_seconds() // 60)
+        raise PatrolError(
+            f"This phone's clock is {ahead} min ahead of the server; set it right and scan again.",
+            field="occurred_at",
+        )
+    if occurred_at < shift.started_at - BEFORE_SHIFT_TOLERANCE:
+        raise PatrolError(
+            "This check-in is from before the shift started (is the phone's clock right?).",
+            field="occurred_at",
+        )
+    existing = Scan.objects.filter(shift=shift, client_id=client_id).first()
+    if existing is not None:
+        return ScanOutcome(existing, duplicate=True)
+    distance = None
+    if latitude is not None and longitude is not None:
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise PatrolError("The position is not a valid GPS fix.", field="latitude")
+        node_lat, node_lng = _node_position(shift, node)
+        if node_lat is not None and node_lng is not None:
+            distance = _distance_m(latitude, longitude, node_lat, node_lng)
+            usable = accuracy_m is not None and 0 <= accuracy_m <= GPS_USABLE_M
+            if usable and accuracy_m is not None and distance - accuracy_m > FAR_FROM_CHECKPOINT_M:
+                raise PatrolError(
+                    f"You are {distance:.0f} m from {labels[node]} (GPS ±{accuracy_m:.0f} m); "
+                    "check in at the checkpoint itself.",
+                    field="latitude",
+                )
+    try:
+        with transaction.atomic():
+            scan = Scan(
+                shift=shift,
+                school_id=shift.school_id,
+                node=node,
+                label=labels[node][:200],
+                method=method,
+                occurred_at=occurred_at,
+                received_at=now,
+                client_id=client_id,
+                latitude=latitude,
+                longitude=longitude,
+                accuracy_m=accuracy_m,
+                distance_m=distance,
+                observation=observation.strip()[:500],
+            )
+            scan.save()
+            _choose_next(shift, max(now, occurred_at))
+    except IntegrityError:  # the same queued scan arriving twice at once
+        return ScanOutcome(Scan.objects.get(shift=shift, client_id=client_id), duplicate=True)
+    return ScanOutcome(scan, duplicate=False)
+
+
+# --- findings and work orders ------------------------------------------------------------
+
+
+def _raise_event(finding: Finding, now: datetime) -> None:
+    """Put a serious finding on the console (the internal "patrol" source)."""
+    event_type = EventType.DOOR_HELD if finding.result == "propped" else EventType.OTHER
+
+    def as_event(message: pipeline.Inbound) -> pipeline.Normalized:
+        return pipeline.Normalized(
+            source_event_id=f"finding-{finding.pk}",
+            event_type=event_type,
+            title=f"Patrol finding: {finding.label} – {finding.result.replace('_', ' ')}"[:300],
+            occurred_at=finding.occurred_at,
+            severity=4 if finding.severity >= 3 else 3,
+            data={"finding": finding.pk, "node": finding.node},
+        )
+
+    result = pipeline.ingest(
+        pipeline.Inbound(
+            source="patrol",
+            payload=f"finding:{finding.pk}".encode(),
+            received_at=now,
+            dedupe_key=f"finding-{finding.pk}",
+            school_id=finding.school_id,
+        ),
+        as_event,
+    )
+    if result.event_id:
+        Finding.objects.filter(pk=finding.pk).update(event_id=result.event_id)
+        finding.event_id = result.event_id
+
+
+def _verify_repairs(shift: Shift, node: str, item: str, scan: Scan | None, now: datetime) -> None:
+    """A later patrol found ``item`` at ``node`` working: its fixed work orders are verified."""
+    orders = WorkOrder.objects.filter(
+        school_id=shift.school_id,
+        finding__node=node,
+        finding__item=item,
+        status=WorkOrderStatus.FIXED,
+    )
+    for order in orders:
+        order.status = WorkOrderStatus.VERIFIED
+        order.verified_at = now
+        order.verified_by = scan
+        order.save()
+
+
+def checklist_submit(
+    *,
+    actor: Any,
+    shift: Shift,
+    node: str,
+    answers: dict[str, str],
+    client_id: str,
+    occurred_at: datetime,
+    note: str = "",
+    photo: IO[bytes] | None = None,
+    now: datetime | None = None,
+) -> list[Finding]:
+    """Record the checklist of one stop; every bad answer becomes a finding (with the photo),
+    a serious one goes to the console, and each finding opens a work order for facilities."""
+    from vigil.evidence.services import EvidenceError, evidence_ingest
+
+    now = now or timezone.now()
+    if shift.officer_id != actor.pk or shift.status != ShiftStatus.ACTIVE:
+        raise PatrolError("This is not your active shift.")
+    labels = {raw["id"]: raw["label"] for raw in shift.graph["nodes"]}
+    if node not in labels:
+        raise PatrolError("This checkpoint is not in your patrol zone.", field="node")
+    items = {i.key: i for i in checklist.items_for(_kind(node), has_camera=has_camera(node))}
+    chosen: list[tuple[checklist.Item, checklist.Answer]] = []
+    for key, value in answers.items():
+        item = items.get(key)
+        if item is None:
+            raise PatrolError(f"{key} is not on this stop's checklist.", field=key)
+        answer = item.answer(value)
+        if answer is None:
+            raise PatrolError(f"Choose one of the answers for {item.question}.", field=key)
+        chosen.append((item, answer))
+    if occurred_at > now + CLOCK_AHEAD_TOLERANCE:
+        raise PatrolError("This phone's clock is ahead of the server.", field="occurred_at")
+    bad = [(item, answer) for item, answer in chosen if answer.severity]
+    if photo is not None and not bad:
+        raise PatrolError("A photo goes with a finding; nothing was found wrong.", field="photo")
+    client_id = client_id.strip()[:56]
+    if not client_id:
+        raise PatrolError("The checklist has no id; send it again.", field="client_id")
+    already = list(Finding.objects.filter(client_id__startswith=f"{client_id}:"))
+    if already:
+        return already  # a replayed offline submission
+    evidence = None
+    if photo is not None:
+        try:
+            evidence = evidence_ingest(
+                actor=actor,
+                school=shift.school,
+                uploaded_file=photo,
+                title=f"Patrol finding at {labels[node]}"[:200],
+                reason="Photo taken with a patrol finding",
+            )
+        except EvidenceError as exc:
+            raise PatrolError(exc.message, field="photo") from exc
+    prefix, _, pk = node.partition("-")
+    findings: list[Finding] = []
+    with transaction.atomic():
+        for item, answer in chosen:
+            if not answer.severity:
+                _verify_repairs(shift, node, item.key, shift.scans.filter(node=node).last(), now)
+                continue
+            finding = Finding(
+                school_id=shift.school_id,
+                shift=shift,
+                node=node,
+                label=labels[node][:200],
+                area_id=int(pk) if prefix == "area" else None,
+                asset_id=int(pk) if prefix == "door" else None,
+                item=item.key,
+                result=answer.value,
+                severity=answer.severity,
+                note=note.strip(),
+                photo=evidence,
+                occurred_at=occurred_at,
+                received_at=now,
+                client_id=f"{client_id}:{item.key}",
+                reported_by=actor,
+            )
+            finding.save()
+            WorkOrder(finding=finding, school_id=shift.school_id, opened_at=now).save()
+            findings.append(finding)
+        for finding in findings:
+            if finding.severity >= 3:
+                _raise_event(finding, now)
+    return findings
+
+
+_WORK_ORDER_STEPS = {
+    WorkOrderStatus.ASSIGNED: (WorkOrderStatus.OPEN,),
+    WorkOrderStatus.FIXED: (WorkOrderStatus.OPEN, WorkOrderStatus.ASSIGNED),
+}
+
+
+def work_order_advance(
+    *, actor: Any, order: WorkOrder, to: str, assigned_to: str = "", now: datetime | None = None
+) -> WorkOrder:
+    """Assign a work order or mark it fixed; only a later patrol verifies it."""
+    if not scope_for(actor, Action.WORK_ORDERS_MANAGE).allows_school(order.school_id):
+        raise PatrolError("You may not manage work orders at this school.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = WorkOrder.objects.select_for_update().get(pk=order.pk)
+        allowed_from = (
+            _WORK_ORDER_STEPS.get(WorkOrderStatus(to)) if to in WorkOrderStatus.values else None
+        )
+        if allowed_from is None:
+            raise PatrolError("A work order is verified by a patrol, not by hand.", field="status")
+        if current.status not in allowed_from:
+            raise PatrolError(
+                f"The work order is {current.get_status_display().lower()}.", field="status"
+            )
+        if to == WorkOrderStatus.ASSIGNED:
+            if not assigned_to.strip():
+                raise PatrolError("Say who does the repair.", field="assigned_to")
+            current.assigned_to = assigned_to.strip()[:200]
+            current.assigned_at = now
+        else:
+            current.fixed_at = now
+        current.status = to
+        current.save()
+    return current

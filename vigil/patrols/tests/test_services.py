@@ -1,0 +1,306 @@
+"""Shifts, check-ins, offline replays, findings and work orders, on the demo high school."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from vigil.accounts.models import User
+from vigil.events.models import Event
+from vigil.patrols import services, tags
+from vigil.patrols.models import Finding, Scan, ShiftStatus, WorkOrder, WorkOrderStatus
+from vigil.patrols.services import PatrolError
+from vigil.sites.models import Building, School
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _evidence_storage(settings: Any, tmp_path: Any) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+
+
+def _user(name: str) -> User:
+    user: User = User.objects.get(username=name)
+    return user
+
+
+def _school() -> School:
+    return School.objects.get(slug="cedar-hollow-hs")
+
+
+def _main() -> Building:
+    return _school().buildings.get(name="Main Building")
+
+
+def _start(name: str = "officer", **kwargs: Any) -> Any:
+    values: dict[str, Any] = {
+        "school": _school(),
+        "building": _main(),
+        "mode": "foot",
+        "hours": 2,
+    }
+    values.update(kwargs)
+    return services.shift_start(actor=_user(name), **values)
+
+
+def _scan(shift: Any, node: str, *, at: Any = None, client_id: str | None = None, **kw: Any) -> Any:
+    return services.scan_record(
+        actor=shift.officer,
+        token=tags.sign(shift.school_id, node),
+        client_id=client_id or f"c-{node}-{at}",
+        occurred_at=at or timezone.now(),
+        **kw,
+    )
+
+
+def test_a_shift_has_a_hidden_plan_and_one_next_stop() -> None:
+    shift = _start()
+    nodes = {raw["id"] for raw in shift.graph["nodes"]}
+    assert shift.status == ShiftStatus.ACTIVE
+    assert shift.plan["seed"] == shift.seed
+    assert shift.next_node in nodes
+    stop = services.next_stop(shift)
+    assert stop.label
+    assert stop.reason
+    assert stop.latitude is not None
+
+
+def test_one_active_shift_per_officer_and_only_at_schools_in_scope() -> None:
+    _start()
+    with pytest.raises(PatrolError, match="already on a shift"):
+        _start()
+    with pytest.raises(PatrolError) as excinfo:
+        _start("officer2", school=_school(), building=_main())
+    assert excinfo.value.field == "school"
+
+
+def test_bad_shift_input_names_the_field() -> None:
+    with pytest.raises(PatrolError) as excinfo:
+        _start(mode="hovercraft")
+    assert excinfo.value.field == "mode"
+    with pytest.raises(PatrolError) as excinfo:
+        _start(hours=3)
+    assert excinfo.value.field == "hours"
+    other = Building.objects.exclude(school=_school()).first()
+    with pytest.raises(PatrolError) as excinfo:
+        _start(building=other)
+    assert excinfo.value.field == "building"
+
+
+def test_scanning_the_stop_moves_the_phone_on_to_a_neighbour() -> None:
+    shift = _start()
+    first = shift.next_node
+    outcome = _scan(shift, first)
+    assert not outcome.duplicate
+    shift.refresh_from_db()
+    neighbours = {
+        e["v"] if e["u"] == first else e["u"]
+        for e in shift.graph["edges"]
+        if first in (e["u"], e["v"])
+    }
+    assert shift.next_node in neighbours | {first}
+    assert shift.next_node != ""
+    assert shift.next_reason
+
+
+def test_offline_replay_with_duplicates_and_reordering_counts_each_scan_once() -> None:
+    shift = _start(now=timezone.now() - timedelta(hours=1))
+    nodes = [raw["id"] for raw in shift.graph["nodes"]][:4]
+    base = shift.started_at + timedelta(minutes=1)
+    queue = [(node, base + timedelta(minutes=i), f"q{i}") for i, node in enumerate(nodes)]
+    replay = [queue[2], queue[0], queue[3], queue[1], queue[0], queue[2]]
+    outcomes = [_scan(shift, node, at=at, client_id=cid) for node, at, cid in replay]
+    assert [o.duplicate for o in outcomes] == [False, False, False, False, True, True]
+    stored = list(Scan.objects.filter(shift=shift).order_by("occurred_at"))
+    assert [(s.node, s.occurred_at, s.client_id) for s in stored] == queue
+    assert all(s.received_at >= s.occurred_at for s in stored)
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("not-a-tag", "not a Vigil checkpoint tag"),
+        (tags.sign(1, "area-1")[:-2] + "xx", "altered"),
+    ],
+)
+def test_forged_tags_are_refused(token: str, message: str) -> None:
+    shift = _start()
+    with pytest.raises(PatrolError, match=message) as excinfo:
+        services.scan_record(
+            actor=shift.officer, token=token, client_id="x", occurred_at=timezone.now()
+        )
+    assert excinfo.value.field == "tag"
+    assert not Scan.objects.filter(shift=shift).exists()
+
+
+def test_a_tag_of_another_school_or_zone_is_refused() -> None:
+    shift = _start()
+    other = School.objects.get(slug="juniper-ridge-ms")
+    with pytest.raises(PatrolError, match="another school"):
+        services.scan_record(
+            actor=shift.officer,
+            token=tags.sign(other.pk, shift.next_node),
+            client_id="b",
+            occurred_at=timezone.now(),
+        )
+    outside = next(f"area-{a.pk}" for a in _school().areas.exclude(building=_main()).order_by("pk"))
+    with pytest.raises(PatrolError, match="not in your patrol zone"):
+        _scan(shift, outside, client_id="c")
+
+
+def test_clock_far_ahead_or_before_the_shift_is_refused() -> None:
+    shift = _start()
+    with pytest.raises(PatrolError, match="min ahead") as excinfo:
+        _scan(shift, shift.next_node, at=timezone.now() + timedelta(minutes=30))
+    assert excinfo.value.field == "occurred_at"
+    with pytest.raises(PatrolError, match="before the shift started"):
+        _scan(shift, shift.next_node, at=shift.started_at - timedelta(hours=1))
+
+
+def test_a_scan_far_from_the_checkpoint_is_refused_when_gps_is_good() -> None:
+    shift = _start()
+    node = shift.next_node
+    lat, lng = services._node_position(shift, node)
+    assert lat is not None
+    assert lng is not None
+    with pytest.raises(PatrolError, match=r"You are \d+ m from") as excinfo:
+        _scan(shift, node, latitude=lat + 0.003, longitude=lng, accuracy_m=10.0)
+    assert excinfo.value.field == "latitude"
+    # A poor fix is kept, not judged; a close one records its distance.
+    poor = _scan(shift, node, client_id="poor", latitude=lat + 0.003, longitude=lng, accuracy_m=400)
+    close = _scan(shift, node, client_id="close", latitude=lat, longitude=lng, accuracy_m=5.0)
+    assert poor.scan.distance_m == pytest.approx(334, abs=2)
+    assert close.scan.distance_m == pytest.approx(0, abs=0.5)
+
+
+def _door_node(shift: Any) -> str:
+    return str(next(raw["id"] for raw in shift.graph["nodes"] if raw["id"].startswith("door-")))
+
+
+def _jpeg() -> io.BytesIO:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 40, 40)).save(buffer, format="JPEG")
+    buffer.seek(0)
+    buffer.name = "propped.jpg"
+    return buffer
+
+
+def test_a_propped_door_becomes_a_finding_a_work_order_and_a_console_event() -> None:
+    shift = _start()
+    door = _door_node(shift)
+    now = timezone.now()
+    findings = services.checklist_submit(
+        actor=shift.officer,
+        shift=shift,
+        node=door,
+        answers={"door": "propped", "lighting": "working"},
+        client_id="chk-1",
+        occurred_at=now,
+        note="Wedged with a rubber stop.",
+        photo=_jpeg(),
+    )
+    assert [(f.item, f.result, f.severity) for f in findings] == [("door", "propped", 3)]
+    finding = findings[0]
+    assert finding.photo is not None
+    assert finding.photo.media_type == "image/jpeg"
+    assert finding.work_order.status == WorkOrderStatus.OPEN
+    assert finding.event_id is not None
+    event = Event.objects.get(pk=finding.event_id)
+    assert (event.source, event.event_type, event.school_id) == (
+        "patrol",
+        "door_held",
+        shift.school_id,
+    )
+
+    again = services.checklist_submit(
+        actor=shift.officer,
+        shift=shift,
+        node=door,
+        answers={"door": "propped", "lighting": "working"},
+        client_id="chk-1",
+        occurred_at=now,
+    )
+    assert [f.pk for f in again] == [finding.pk]
+    assert Finding.objects.filter(shift=shift).count() == 1
+
+
+def test_bad_checklist_answers_name_the_item() -> None:
+    shift = _start()
+    door = _door_node(shift)
+    for answers, field in (({"door": "ajar"}, "door"), ({"pool": "wet"}, "pool")):
+        with pytest.raises(PatrolError) as excinfo:
+            services.checklist_submit(
+                actor=shift.officer,
+                shift=shift,
+                node=door,
+                answers=answers,
+                client_id="bad",
+                occurred_at=timezone.now(),
+            )
+        assert excinfo.value.field == field
+    assert not Finding.objects.filter(shift=shift).exists()
+
+
+def test_work_order_open_assigned_fixed_then_verified_by_a_later_patrol() -> None:
+    shift = _start()
+    door = _door_node(shift)
+    (finding,) = services.checklist_submit(
+        actor=shift.officer,
+        shift=shift,
+        node=door,
+        answers={"door": "damaged"},
+        client_id="chk-2",
+        occurred_at=timezone.now(),
+    )
+    order = finding.work_order
+    supervisor = _user("supervisor")
+    with pytest.raises(PatrolError) as excinfo:
+        services.work_order_advance(actor=supervisor, order=order, to="assigned")
+    assert excinfo.value.field == "assigned_to"
+    with pytest.raises(PatrolError):
+        services.work_order_advance(actor=supervisor, order=order, to="verified")
+    with pytest.raises(PatrolError, match="may not manage"):
+        services.work_order_advance(actor=_user("officer"), order=order, to="fixed")
+    services.work_order_advance(
+        actor=supervisor, order=order, to="assigned", assigned_to="Facilities"
+    )
+    services.work_order_advance(actor=supervisor, order=order, to="fixed")
+    _scan(shift, door, client_id="later")
+    services.checklist_submit(
+        actor=shift.officer,
+        shift=shift,
+        node=door,
+        answers={"door": "secure"},
+        client_id="chk-3",
+        occurred_at=timezone.now(),
+    )
+    order = WorkOrder.objects.get(pk=order.pk)
+    assert order.status == WorkOrderStatus.VERIFIED
+    assert order.verified_by is not None
+    assert order.verified_by.client_id == "later"
+
+
+def test_called_away_replans_and_ending_the_shift_clears_the_stop() -> None:
+    shift = _start()
+    services.called_away(actor=shift.officer, shift=shift)
+    shift.refresh_from_db()
+    assert shift.replans == 1
+    assert shift.next_node
+    services.shift_end(actor=shift.officer, shift=shift)
+    shift.refresh_from_db()
+    assert shift.status == ShiftStatus.ENDED
+    assert shift.next_node == ""
+    with pytest.raises(PatrolError, match="Start a shift"):
+        _scan(shift, _door_node(shift))
