@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("vigil.visitors.urls")),
     path("", include("vigil.integrations.webhooks.urls")),
     path("", include("vigil.events.urls")),
+    path("", include("vigil.patrols.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

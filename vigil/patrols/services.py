@@ -40,6 +40,7 @@ from vigil.patrols import checklist, tags
 from vigil.patrols.graph_source import campus_graph
 from vigil.patrols.models import (
     Finding,
+    FindingStatus,
     PatrolMode,
     Scan,
     ScanMethod,
@@ -229,7 +230,7 @@ def _node_position(shift: Shift, node: str) -> tuple[float | None, float | None]
     return lat, lng
 
 
-def _kind(node: str) -> str:
+def stop_kind(node: str) -> str:
     """The checklist kind of a node id (area-12, door-3, offsite-4)."""
     prefix, _, pk = node.partition("-")
     if prefix == "door":
@@ -253,7 +254,7 @@ def next_stop(shift: Shift) -> NextStop:
         node=shift.next_node,
         label=labels.get(shift.next_node, shift.next_node),
         reason=shift.next_reason,
-        kind=_kind(shift.next_node) if shift.next_node else "",
+        kind=stop_kind(shift.next_node) if shift.next_node else "",
         latitude=lat,
         longitude=lng,
     )
@@ -434,11 +435,13 @@ def _verify_repairs(shift: Shift, node: str, item: str, scan: Scan | None, now: 
         finding__item=item,
         status=WorkOrderStatus.FIXED,
     )
-    for order in orders:
+    for order in orders.select_related("finding"):
         order.status = WorkOrderStatus.VERIFIED
         order.verified_at = now
         order.verified_by = scan
         order.save()
+        order.finding.status = FindingStatus.CLOSED
+        order.finding.save()
 
 
 def checklist_submit(
@@ -463,7 +466,7 @@ def checklist_submit(
     labels = {raw["id"]: raw["label"] for raw in shift.graph["nodes"]}
     if node not in labels:
         raise PatrolError("This checkpoint is not in your patrol zone.", field="node")
-    items = {i.key: i for i in checklist.items_for(_kind(node), has_camera=has_camera(node))}
+    items = {i.key: i for i in checklist.items_for(stop_kind(node), has_camera=has_camera(node))}
     chosen: list[tuple[checklist.Item, checklist.Answer]] = []
     for key, value in answers.items():
         item = items.get(key)

@@ -1,0 +1,129 @@
+"""Reads of the supervisor's patrol pages: who is on shift, open findings, coverage of deadlines.
+
+Coverage answers "was every place visited often enough?": for each stop of the shifts that
+patrolled a school on a day, the longest wait between visits (counting from the start of the
+first shift that covered it to the end of the last) against the stop's deadline from the
+graph it was planned on. A wait longer than the deadline is a missed deadline, listed with its
+cause (never visited, or the longest gap and when it began).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from vigil.core.permissions import Action
+from vigil.patrols.models import Finding, FindingStatus, Scan, Shift, ShiftStatus, WorkOrder
+from vigil.sites.models import School
+
+
+def active_shifts(user: Any, school: School) -> QuerySet[Shift]:
+    return (
+        Shift.objects.restrict(user, Action.PATROLS_SUPERVISE)
+        .filter(school=school, status=ShiftStatus.ACTIVE)
+        .select_related("officer", "building")
+        .order_by("started_at")
+    )
+
+
+def open_findings(user: Any, school: School) -> QuerySet[Finding]:
+    return (
+        Finding.objects.restrict(user, Action.FINDINGS_VIEW)
+        .filter(school=school, status=FindingStatus.OPEN)
+        .select_related("reported_by", "photo", "work_order")
+        .order_by("-severity", "-occurred_at")
+    )
+
+
+def open_work_orders(user: Any, school: School) -> QuerySet[WorkOrder]:
+    return (
+        WorkOrder.objects.restrict(user, Action.WORK_ORDERS_MANAGE)
+        .filter(school=school)
+        .exclude(status="verified")
+        .select_related("finding")
+        .order_by("opened_at")
+    )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    node: str
+    label: str
+    risk: float
+    deadline_s: float | None
+    visits: int
+    worst_gap_s: float
+    worst_gap_from: datetime
+    last_visit: datetime | None
+
+    @property
+    def missed(self) -> bool:
+        return self.deadline_s is not None and self.worst_gap_s > self.deadline_s
+
+    @property
+    def share(self) -> float:
+        """Worst gap as a share of the deadline (1.0: exactly at the limit)."""
+        return self.worst_gap_s / self.deadline_s if self.deadline_s else 0.0
+
+    @property
+    def cause(self) -> str:
+        if not self.missed:
+            return ""
+        if self.visits == 0:
+            return "never visited"
+        minutes = self.worst_gap_s / 60
+        since = timezone.localtime(self.worst_gap_from)
+        return f"{minutes:.0f} min without a visit from {since:%H:%M}"
+
+
+def coverage(user: Any, school: School, day: date) -> list[Coverage]:
+    """Coverage of every stop patrolled at ``school`` on ``day``, worst first."""
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    end = start + timedelta(days=1)
+    shifts = list(
+        Shift.objects.restrict(user, Action.PATROLS_SUPERVISE)
+        .filter(school=school, started_at__lt=end, planned_until__gt=start)
+        .order_by("started_at")
+    )
+    if not shifts:
+        return []
+    nodes: dict[str, dict[str, Any]] = {}
+    window_start: dict[str, datetime] = {}
+    window_end: dict[str, datetime] = {}
+    now = timezone.now()
+    for shift in shifts:
+        until = min(shift.ended_at or shift.planned_until, now, end)
+        since = max(shift.started_at, start)
+        for raw in shift.graph["nodes"]:
+            nodes.setdefault(raw["id"], raw)
+            window_start[raw["id"]] = min(window_start.get(raw["id"], since), since)
+            window_end[raw["id"]] = max(window_end.get(raw["id"], until), until)
+    visits: dict[str, list[datetime]] = defaultdict(list)
+    scans = Scan.objects.filter(shift__in=shifts, occurred_at__gte=start, occurred_at__lt=end)
+    for node, at in scans.order_by("occurred_at").values_list("node", "occurred_at"):
+        visits[node].append(at)
+    result = []
+    for node, raw in nodes.items():
+        times = [window_start[node], *visits.get(node, []), window_end[node]]
+        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
+        worst = max(range(len(gaps)), key=gaps.__getitem__)
+        result.append(
+            Coverage(
+                node=node,
+                label=str(raw["label"]),
+                risk=float(raw.get("risk", 1.0)),
+                deadline_s=raw.get("max_gap_s"),
+                visits=len(visits.get(node, [])),
+                worst_gap_s=max(gaps[worst], 0.0),
+                worst_gap_from=times[worst],
+                last_visit=visits[node][-1] if visits.get(node) else None,
+            )
+        )
+    return sorted(result, key=lambda c: (-c.share, -c.risk, c.label))

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from vigil.patrols import views
+
+app_name = "patrols"
+
+urlpatterns = [
+    path("patrol/", views.home, name="home"),
+    path("patrol/start/", views.start, name="start"),
+    path("patrol/away/", views.away, name="away"),
+    path("patrol/end/", views.end, name="end"),
+    path("patrol/t/<str:token>/", views.tag, name="tag"),
+    path("patrol/checkin/", views.checkin, name="checkin"),
+    path("patrol/check/<str:node>/", views.check, name="check"),
+    path("patrol/sync/", views.sync, name="sync"),
+    path("patrol/offline/", views.offline, name="offline"),
+    path("patrol/sw.js", views.service_worker, name="sw"),
+    path("patrol/tags/<int:pk>.pdf", views.tag_sheet_pdf, name="tag_sheet"),
+    path("patrol/board/<slug:slug>/", views.board, name="board"),
+    path("patrol/board/<slug:slug>/shift/<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("patrol/coverage/<slug:slug>/", views.coverage, name="coverage"),
+    path("patrol/findings/<slug:slug>/", views.findings, name="findings"),
+    path("patrol/work-orders/<int:pk>/", views.work_order, name="work_order"),
+]

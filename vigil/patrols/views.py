@@ -1,0 +1,443 @@
+"""The officer's patrol pages (phone first): start a shift, the next stop, check in by tag,
+the stop's checklist, called away, end; the offline queue's sync; printable tag sheets."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from vigil.core import audit
+from vigil.core.access import require_action
+from vigil.core.permissions import Action, has_action, scope_for
+from vigil.patrols import checklist, selectors, services, tag_sheet, tags
+from vigil.patrols.models import PatrolMode, Scan, Shift, WorkOrder
+from vigil.patrols.services import PatrolError
+from vigil.sites.models import Building, School
+
+
+def _walk_schools(user: Any) -> list[School]:
+    return list(School.objects.restrict(user, Action.PATROLS_WALK).order_by("name"))
+
+
+def _error(request: HttpRequest, exc: PatrolError) -> None:
+    prefix = f"{exc.field}: " if exc.field else ""
+    messages.error(request, f"{prefix}{exc.message}")
+
+
+@require_action(Action.PATROLS_WALK)
+@never_cache
+def home(request: HttpRequest) -> HttpResponse:
+    """The next stop while on shift; otherwise the start-of-shift form."""
+    shift = services.active_shift(request.user)
+    if shift is None:
+        schools = _walk_schools(request.user)
+        buildings = Building.objects.filter(school__in=schools).order_by("school__name", "name")
+        return render(
+            request,
+            "patrols/start.html",
+            {
+                "schools": schools,
+                "buildings": buildings,
+                "modes": PatrolMode.choices,
+                "hours": services.SHIFT_HOURS,
+            },
+        )
+    stop = services.next_stop(shift)
+    return render(
+        request,
+        "patrols/next_stop.html",
+        {
+            "shift": shift,
+            "stop": stop,
+            "checks": checklist.items_for(stop.kind, has_camera=services.has_camera(stop.node)),
+            "scans": shift.scans.count(),
+            "last_scan": shift.scans.order_by("-occurred_at").first(),
+            "manual_token": tags.sign(shift.school_id, stop.node),
+        },
+    )
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@require_action(Action.PATROLS_WALK)
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    school = (
+        School.objects.restrict(request.user, Action.PATROLS_WALK)
+        .filter(pk=_int(request.POST.get("school")) or 0)
+        .first()
+    )
+    if school is None:
+        messages.error(request, "school: choose a school you patrol.")
+        return redirect("patrols:home")
+    building_id = _int(request.POST.get("building"))
+    building = Building.objects.filter(pk=building_id).first() if building_id else None
+    try:
+        services.shift_start(
+            actor=request.user,
+            school=school,
+            building=building,
+            mode=request.POST.get("mode", ""),
+            hours=_int(request.POST.get("hours")) or 0,
+        )
+    except PatrolError as exc:
+        _error(request, exc)
+    return redirect("patrols:home")
+
+
+def _my_shift(request: HttpRequest) -> Shift:
+    shift = services.active_shift(request.user)
+    if shift is None:
+        raise Http404("You are not on a shift.")
+    return shift
+
+
+@require_action(Action.PATROLS_WALK)
+@require_POST
+def away(request: HttpRequest) -> HttpResponse:
+    services.called_away(actor=request.user, shift=_my_shift(request))
+    messages.info(request, "Called away: your next stop is planned from where you check in next.")
+    return redirect("patrols:home")
+
+
+@require_action(Action.PATROLS_WALK)
+@require_POST
+def end(request: HttpRequest) -> HttpResponse:
+    services.shift_end(actor=request.user, shift=_my_shift(request))
+    messages.success(request, "Shift ended.")
+    return redirect("patrols:home")
+
+
+@require_action(Action.PATROLS_WALK)
+@never_cache
+def tag(request: HttpRequest, token: str) -> HttpResponse:
+    """What a checkpoint's QR code or NFC tag opens: a check-in the phone confirms with its
+    own time, id and (when allowed) position. GET changes nothing."""
+    try:
+        school_id, node = tags.read(token)
+    except tags.TagError as exc:
+        return render(request, "patrols/tag_invalid.html", {"message": str(exc)}, status=400)
+    if not scope_for(request.user, Action.PATROLS_WALK).allows_school(school_id):
+        raise Http404("No such checkpoint.")
+    shift = services.active_shift(request.user)
+    label = ""
+    if shift is not None:
+        label = next((n["label"] for n in shift.graph["nodes"] if n["id"] == node), "")
+    return render(
+        request,
+        "patrols/tag.html",
+        {
+            "token": token,
+            "shift": shift,
+            "label": label,
+            "method": "nfc" if request.GET.get("via") == "nfc" else "qr",
+            "client_id": uuid.uuid4().hex,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _when(value: Any, field: str) -> datetime:
+    parsed = parse_datetime(str(value or ""))
+    if parsed is None:
+        raise PatrolError("The time of the check-in is missing or not a time.", field=field)
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _record(user: Any, data: Any) -> services.ScanOutcome:
+    return services.scan_record(
+        actor=user,
+        token=str(data.get("token", "")),
+        client_id=str(data.get("client_id", "")),
+        occurred_at=_when(data.get("occurred_at"), "occurred_at"),
+        method=str(data.get("method") or "qr"),
+        latitude=_float(data.get("latitude")),
+        longitude=_float(data.get("longitude")),
+        accuracy_m=_float(data.get("accuracy_m")),
+    )
+
+
+@require_action(Action.PATROLS_WALK)
+@require_POST
+def checkin(request: HttpRequest) -> HttpResponse:
+    try:
+        outcome = _record(request.user, request.POST)
+    except PatrolError as exc:
+        _error(request, exc)
+        return redirect("patrols:home")
+    scan = outcome.scan
+    messages.success(
+        request, f"Checked in at {scan.label} at {timezone.localtime(scan.occurred_at):%H:%M}."
+    )
+    return redirect("patrols:check", node=scan.node)
+
+
+@require_action(Action.PATROLS_WALK)
+@never_cache
+def check(request: HttpRequest, node: str) -> HttpResponse:
+    """The checklist of the stop just checked in at; failures become findings."""
+    shift = _my_shift(request)
+    label = next((n["label"] for n in shift.graph["nodes"] if n["id"] == node), None)
+    if label is None:
+        raise Http404("Not a stop of this shift.")
+    kind = services.stop_kind(node)
+    items = checklist.items_for(kind, has_camera=services.has_camera(node))
+    if request.method == "POST":
+        answers = {item.key: request.POST.get(item.key, "") for item in items}
+        try:
+            findings = services.checklist_submit(
+                actor=request.user,
+                shift=shift,
+                node=node,
+                answers=answers,
+                client_id=request.POST.get("client_id", ""),
+                occurred_at=_when(request.POST.get("occurred_at"), "occurred_at"),
+                note=request.POST.get("note", ""),
+                photo=request.FILES.get("photo"),
+            )
+        except PatrolError as exc:
+            _error(request, exc)
+        else:
+            if findings:
+                messages.warning(
+                    request,
+                    f"{len(findings)} finding(s) recorded; facilities get a work order.",
+                )
+            else:
+                messages.success(request, f"{label}: all in order.")
+            return redirect("patrols:home")
+    return render(
+        request,
+        "patrols/check.html",
+        {
+            "shift": shift,
+            "node": node,
+            "label": label,
+            "items": items,
+            "client_id": uuid.uuid4().hex,
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_action(Action.PATROLS_WALK)
+@require_POST
+def sync(request: HttpRequest) -> JsonResponse:
+    """Replay of the phone's offline queue: each check-in with its own id and time; the answer
+    says, per item, whether it was stored, was a duplicate, or why it was refused."""
+    try:
+        items = json.loads(request.body or b"[]")
+    except ValueError:
+        return JsonResponse(
+            {"error": {"code": "bad_json", "message": "Not JSON.", "field": None}}, status=400
+        )
+    if not isinstance(items, list) or len(items) > 500:
+        return JsonResponse(
+            {
+                "error": {
+                    "code": "bad_queue",
+                    "message": "Send a list of at most 500 check-ins.",
+                    "field": None,
+                }
+            },
+            status=400,
+        )
+    results: list[dict[str, Any]] = []
+    # Replayed in the order they happened, whatever order the phone sent them in.
+    ordered = sorted(
+        (i for i in items if isinstance(i, dict)), key=lambda i: str(i.get("occurred_at", ""))
+    )
+    for item in ordered:
+        try:
+            outcome = _record(request.user, item)
+        except PatrolError as exc:
+            results.append(
+                {
+                    "client_id": item.get("client_id"),
+                    "status": "refused",
+                    "field": exc.field,
+                    "message": exc.message,
+                }
+            )
+        else:
+            results.append(
+                {
+                    "client_id": item.get("client_id"),
+                    "status": "duplicate" if outcome.duplicate else "stored",
+                }
+            )
+    return JsonResponse({"results": results})
+
+
+@require_action(Action.PATROLS_SUPERVISE)
+def tag_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Printable QR tags of one building's checkpoints (areas and exterior doors)."""
+    building = get_object_or_404(
+        Building.objects.restrict(request.user, Action.PATROLS_SUPERVISE).select_related("school"),
+        pk=pk,
+    )
+    pdf = tag_sheet.render(building, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="tags-{building.school.slug}-{building.code}.pdf"'
+    )
+    return response
+
+
+@require_action(Action.PATROLS_WALK)
+def offline(request: HttpRequest) -> HttpResponse:
+    """The page the service worker shows with no signal; it queues a tag's check-in on the
+    phone. Static: it holds no data of the user, so caching it is harmless."""
+    return render(request, "patrols/offline.html")
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The offline worker, served from /patrol/ so its scope covers the patrol pages."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("patrols/sw.js")
+    if not path:
+        raise Http404("no service worker")
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+# --- the supervisor's pages ----------------------------------------------------------------
+
+
+def _school(user: Any, action: Action, slug: str) -> School:
+    school: School = get_object_or_404(School.objects.restrict(user, action), slug=slug)
+    return school
+
+
+@require_action(Action.PATROLS_SUPERVISE)
+@never_cache
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    """Officers on shift (last check-in; next stop hidden unless asked for), open findings and
+    work orders of one school."""
+    school = _school(request.user, Action.PATROLS_SUPERVISE, slug)
+    shifts = list(selectors.active_shifts(request.user, school))
+    last = {
+        scan.shift_id: scan
+        for scan in Scan.objects.filter(shift__in=shifts).order_by("occurred_at", "pk")
+    }
+    revealed = request.session.pop("patrol_revealed", None)
+    return render(
+        request,
+        "patrols/board.html",
+        {
+            "school": school,
+            "rows": [(shift, last.get(shift.pk)) for shift in shifts],
+            "revealed": revealed,
+            "findings": selectors.open_findings(request.user, school)[:50],
+            "work_orders": selectors.open_work_orders(request.user, school)[:50]
+            if has_action(request.user, Action.WORK_ORDERS_MANAGE)
+            else [],
+        },
+    )
+
+
+@require_action(Action.PATROLS_SUPERVISE)
+@require_POST
+def reveal(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Show one officer's next stop to a supervisor who states why (audited): the stop is
+    hidden by default because a plan that is seen can leak."""
+    school = _school(request.user, Action.PATROLS_SUPERVISE, slug)
+    shift = get_object_or_404(selectors.active_shifts(request.user, school), pk=pk)
+    reason = request.POST.get("reason", "").strip()
+    if len(reason) < 8:
+        messages.error(request, "reason: say why you need to see the next stop (8+ characters).")
+        return redirect("patrols:board", slug=slug)
+    audit.record(
+        audit.AuditAction.SENSITIVE_READ,
+        obj=shift,
+        reason=f"next stop revealed: {reason}"[:500],
+    )
+    stop = services.next_stop(shift)
+    request.session["patrol_revealed"] = {"shift": shift.pk, "label": stop.label}
+    return redirect("patrols:board", slug=slug)
+
+
+@require_action(Action.PATROLS_SUPERVISE)
+def coverage(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every stop's worst wait between visits against its deadline, on one day."""
+    school = _school(request.user, Action.PATROLS_SUPERVISE, slug)
+    day = timezone.localdate()
+    if request.GET.get("day"):
+        try:
+            day = datetime.strptime(request.GET["day"], "%Y-%m-%d").date()
+        except ValueError:
+            messages.error(request, "day: give a date as YYYY-MM-DD.")
+    rows = selectors.coverage(request.user, school, day)
+    return render(
+        request,
+        "patrols/coverage.html",
+        {
+            "school": school,
+            "day": day,
+            "rows": rows,
+            "missed": [row for row in rows if row.missed],
+        },
+    )
+
+
+@require_action(Action.WORK_ORDERS_MANAGE)
+@require_POST
+def work_order(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(
+        WorkOrder.objects.restrict(request.user, Action.WORK_ORDERS_MANAGE).select_related(
+            "school"
+        ),
+        pk=pk,
+    )
+    try:
+        services.work_order_advance(
+            actor=request.user,
+            order=order,
+            to=request.POST.get("to", ""),
+            assigned_to=request.POST.get("assigned_to", ""),
+        )
+    except PatrolError as exc:
+        _error(request, exc)
+    target = "patrols:board" if has_action(request.user, Action.PATROLS_SUPERVISE) else None
+    if target:
+        return redirect(target, slug=order.school.slug)
+    return redirect("patrols:findings", slug=order.school.slug)
+
+
+@require_action(Action.FINDINGS_VIEW)
+def findings(request: HttpRequest, slug: str) -> HttpResponse:
+    """A school's open findings and their work orders (school administrators, facilities)."""
+    school = _school(request.user, Action.FINDINGS_VIEW, slug)
+    return render(
+        request,
+        "patrols/findings.html",
+        {
+            "school": school,
+            "findings": selectors.open_findings(request.user, school)[:200],
+            "can_manage": scope_for(request.user, Action.WORK_ORDERS_MANAGE).allows_school(
+                school.pk
+            ),
+        },
+    )
