@@ -201,4 +201,31 @@ CASES = (
     ),
 )
 
+
+def _activity_path(ctx: Ctx) -> str:
+    shift = _walker_shift(ctx)
+    day = timezone.localtime(shift.started_at).date().isoformat()
+    return reverse("patrols:activity", args=[ctx.school.slug, shift.officer_id, day])
+
+
+CASES = (
+    *CASES,
+    Case(
+        "patrols:overview",
+        "get",
+        lambda c: reverse("patrols:overview"),
+        Action.FINDINGS_VIEW,
+        200,
+        scoped=False,
+    ),
+    Case(
+        "patrols:week",
+        "get",
+        lambda c: reverse("patrols:week", args=[c.school.slug]),
+        Action.PATROLS_SUPERVISE,
+        200,
+    ),
+    Case("patrols:activity", "get", _activity_path, Action.PATROLS_SUPERVISE, 200),
+)
+
 MODELS: list[Any] = [Shift, Scan, Finding, WorkOrder]

@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from patrolopt.metrics import conditional_entropy
 from vigil.core.permissions import Action
 from vigil.patrols.models import Finding, FindingStatus, Scan, Shift, ShiftStatus, WorkOrder
-from vigil.sites.models import School
+from vigil.sites.choices import AssetKind
+from vigil.sites.models import Asset, School
 
 
 def active_shifts(user: Any, school: School) -> QuerySet[Shift]:
@@ -127,3 +130,116 @@ def coverage(user: Any, school: School, day: date) -> list[Coverage]:
             )
         )
     return sorted(result, key=lambda c: (-c.share, -c.risk, c.label))
+
+
+# --- the week: predictability of what was walked, and the exterior-door sweep ------------------
+
+# Below this share of the planned route's unpredictability, a walked route is habitual.
+HABIT_SHARE = 0.5
+DOOR_SWEEP_DAYS = 7  # each exterior door checked at least once in this many days
+
+
+@dataclass(frozen=True)
+class Predictability:
+    officer: str
+    shifts: int
+    check_ins: int
+    walked_entropy: float  # H(next | current) of the walked route, nats
+    planned_entropy: float  # the same of the routes the planner offered
+    worst_gap_s: float
+
+    @property
+    def habitual(self) -> bool:
+        return self.check_ins >= 10 and self.walked_entropy < HABIT_SHARE * self.planned_entropy
+
+
+@dataclass(frozen=True)
+class DoorSweep:
+    building: str
+    doors: int
+    checked: int
+    missing: tuple[str, ...]
+
+    @property
+    def share(self) -> float:
+        return self.checked / self.doors if self.doors else 1.0
+
+
+def _entropy(sequences: list[list[str]]) -> float:
+    names = sorted({n for seq in sequences for n in seq})
+    index = {name: i for i, name in enumerate(names)}
+    arrays = [np.array([index[n] for n in seq], dtype=np.int64) for seq in sequences]
+    return conditional_entropy(arrays, len(names), 1) if names else 0.0
+
+
+def _worst_gap(shift: Shift, visits: list[tuple[str, datetime]]) -> float:
+    """The longest wait of any stop of ``shift`` between visits (from the start to the end)."""
+    end = shift.ended_at or min(shift.planned_until, timezone.now())
+    last: dict[str, datetime] = {}
+    worst = 0.0
+    for node, at in visits:
+        worst = max(worst, (at - last.get(node, shift.started_at)).total_seconds())
+        last[node] = at
+    for raw in shift.graph["nodes"]:
+        worst = max(worst, (end - last.get(raw["id"], shift.started_at)).total_seconds())
+    return worst
+
+
+def predictability(user: Any, school: School, start: date) -> list[Predictability]:
+    """Per officer, over the week from ``start``: how unpredictable the walked routes were,
+    against the routes the planner offered, and the worst wait of any stop of their shifts."""
+    zone = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=zone)
+    until = since + timedelta(days=7)
+    shifts = list(
+        Shift.objects.restrict(user, Action.PATROLS_SUPERVISE)
+        .filter(school=school, started_at__gte=since, started_at__lt=until)
+        .select_related("officer")
+        .order_by("started_at")
+    )
+    visits: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
+    scans = Scan.objects.filter(shift__in=shifts).order_by("occurred_at", "pk")
+    for shift_id, node, at in scans.values_list("shift_id", "node", "occurred_at"):
+        visits[shift_id].append((node, at))
+    by_officer: dict[str, list[Shift]] = defaultdict(list)
+    for shift in shifts:
+        by_officer[str(shift.officer)].append(shift)
+    rows = []
+    for officer, own in sorted(by_officer.items()):
+        planned = [[s["node"] for s in (shift.plan.get("officers") or [[]])[0]] for shift in own]
+        routes = [[node for node, _ in visits[shift.pk]] for shift in own]
+        worst = max(_worst_gap(shift, visits[shift.pk]) for shift in own)
+        rows.append(
+            Predictability(
+                officer=officer,
+                shifts=len(own),
+                check_ins=sum(len(r) for r in routes),
+                walked_entropy=_entropy(routes),
+                planned_entropy=_entropy(planned),
+                worst_gap_s=worst,
+            )
+        )
+    return rows
+
+
+def door_sweep(school: School, start: date) -> list[DoorSweep]:
+    """Per building, which exterior doors a patrol checked in at during the week."""
+    zone = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=zone)
+    until = since + timedelta(days=DOOR_SWEEP_DAYS)
+    checked = set(
+        Scan.objects.filter(
+            school=school, node__startswith="door-", occurred_at__gte=since, occurred_at__lt=until
+        ).values_list("node", flat=True)
+    )
+    rows = []
+    doors = Asset.objects.filter(school=school, kind=AssetKind.EXTERIOR_DOOR).select_related(
+        "building"
+    )
+    by_building: dict[str, list[Asset]] = defaultdict(list)
+    for door in doors.order_by("building__name", "number", "pk"):
+        by_building[door.building.name if door.building else "Grounds"].append(door)
+    for building, own in by_building.items():
+        missing = tuple(str(d) for d in own if f"door-{d.pk}" not in checked)
+        rows.append(DoorSweep(building, len(own), len(own) - len(missing), missing))
+    return rows

@@ -16,6 +16,11 @@ urlpatterns = [
     path("patrol/offline/", views.offline, name="offline"),
     path("patrol/sw.js", views.service_worker, name="sw"),
     path("patrol/tags/<int:pk>.pdf", views.tag_sheet_pdf, name="tag_sheet"),
+    path("patrol/schools/", views.overview, name="overview"),
+    path("patrol/week/<slug:slug>/", views.week, name="week"),
+    path(
+        "patrol/activity/<slug:slug>/<int:officer>/<str:day>.pdf", views.activity, name="activity"
+    ),
     path("patrol/board/<slug:slug>/", views.board, name="board"),
     path("patrol/board/<slug:slug>/shift/<int:pk>/reveal/", views.reveal, name="reveal"),
     path("patrol/coverage/<slug:slug>/", views.coverage, name="coverage"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from vigil.core import audit
 from vigil.core.access import require_action
 from vigil.core.permissions import Action, has_action, scope_for
-from vigil.patrols import checklist, selectors, services, tag_sheet, tags
-from vigil.patrols.models import PatrolMode, Scan, Shift, WorkOrder
+from vigil.patrols import activity_pdf, checklist, selectors, services, tag_sheet, tags
+from vigil.patrols.models import Finding, PatrolMode, Scan, Shift, WorkOrder
 from vigil.patrols.services import PatrolError
 from vigil.sites.models import Building, School
 
@@ -441,3 +441,89 @@ def findings(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         },
     )
+
+
+@require_action(Action.FINDINGS_VIEW)
+def overview(request: HttpRequest) -> HttpResponse:
+    """The schools whose patrol pages the user may open: board, coverage, findings."""
+    schools = School.objects.restrict(request.user, Action.FINDINGS_VIEW).order_by("name")
+    supervise = scope_for(request.user, Action.PATROLS_SUPERVISE)
+    return render(
+        request,
+        "patrols/overview.html",
+        {"rows": [(school, supervise.allows_school(school.pk)) for school in schools]},
+    )
+
+
+def _week_start(request: HttpRequest) -> date:
+    try:
+        chosen = datetime.strptime(request.GET.get("week", ""), "%Y-%m-%d").date()
+    except ValueError:
+        chosen = timezone.localdate()
+    return chosen - timedelta(days=chosen.weekday())  # weeks start on Monday
+
+
+@require_action(Action.PATROLS_SUPERVISE)
+def week(request: HttpRequest, slug: str) -> HttpResponse:
+    """The week of one school: how unpredictable the walked routes were, per officer, and the
+    exterior-door sweep per building; each officer's daily activity reports."""
+    school = _school(request.user, Action.PATROLS_SUPERVISE, slug)
+    start = _week_start(request)
+    officers = (
+        Shift.objects.restrict(request.user, Action.PATROLS_SUPERVISE)
+        .filter(
+            school=school,
+            started_at__date__gte=start,
+            started_at__date__lt=start + timedelta(days=7),
+        )
+        .values_list("officer_id", "officer__first_name", "officer__last_name", "started_at__date")
+        .distinct()
+        .order_by("started_at__date", "officer__last_name")
+    )
+    return render(
+        request,
+        "patrols/week.html",
+        {
+            "school": school,
+            "start": start,
+            "end": start + timedelta(days=6),
+            "previous": start - timedelta(days=7),
+            "next": start + timedelta(days=7),
+            "rows": selectors.predictability(request.user, school, start),
+            "sweep": selectors.door_sweep(school, start),
+            "habit_share": selectors.HABIT_SHARE,
+            "reports": list(officers),
+        },
+    )
+
+
+@require_action(Action.PATROLS_SUPERVISE)
+def activity(request: HttpRequest, slug: str, officer: int, day: str) -> HttpResponse:
+    """One officer's daily activity report (PDF)."""
+    school = _school(request.user, Action.PATROLS_SUPERVISE, slug)
+    try:
+        chosen = datetime.strptime(day, "%Y-%m-%d").date()
+    except ValueError as exc:
+        raise Http404("Not a date.") from exc
+    shifts = list(
+        Shift.objects.restrict(request.user, Action.PATROLS_SUPERVISE)
+        .filter(school=school, officer_id=officer, started_at__date=chosen)
+        .select_related("officer", "building")
+        .order_by("started_at")
+    )
+    if not shifts:
+        raise Http404("No shift of this officer on that day.")
+    pdf = activity_pdf.render(
+        school=school.name,
+        officer=str(shifts[0].officer),
+        day=chosen.isoformat(),
+        shifts=shifts,
+        scans=list(Scan.objects.filter(shift__in=shifts).order_by("occurred_at", "pk")),
+        findings=list(
+            Finding.objects.filter(shift__in=shifts).select_related("photo").order_by("occurred_at")
+        ),
+        generated_by=str(request.user),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="activity-{slug}-{officer}-{day}.pdf"'
+    return response

@@ -29,6 +29,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Overview", "web:home", "home"),
     NavItem("Console", "events:console", "alert", Action.EVENTS_VIEW),
     NavItem("Patrol", "patrols:home", "map", Action.PATROLS_WALK),
+    NavItem("Patrol boards", "patrols:overview", "shield", Action.FINDINGS_VIEW),
     NavItem("Schools", "sites:schools", "school", Action.SITES_VIEW),
     NavItem("Map & find", "sites:find", "map", Action.SITES_VIEW),
     NavItem("Visitors", "visitors:home", "visitor", Action.VISITORS_VIEW),
