@@ -99,6 +99,15 @@ CASES: tuple[Case, ...] = (
         data=lambda c: {"token": "forged", "client_id": "m", "occurred_at": "2026-01-01T00:00Z"},
     ),
     Case("patrols:check", "get", _check_path, _WALK, 200),
+    # A foot shift has no camera tour: the view refuses with a message (302) and stores nothing.
+    Case(
+        "patrols:attest",
+        "post",
+        _on_shift("patrols:attest"),
+        _WALK,
+        302,
+        data=lambda c: {"node": "camera-1", "client_id": "m", "observation": "x"},
+    ),
     Case(
         "patrols:sync",
         "post",

@@ -6,9 +6,9 @@ from typing import Any
 
 from shapely.geometry import shape
 
-from patrolopt.graph import PatrolGraph
+from patrolopt.graph import Edge, Node, PatrolGraph
 from vigil.patrols.campus_graph import OFFSITE_KINDS as OFFSITE_SURROUNDINGS
-from vigil.patrols.campus_graph import BuildReport, Place, build
+from vigil.patrols.campus_graph import RISK_DEFAULTS, BuildReport, Place, build
 from vigil.sites.choices import AssetKind
 from vigil.sites.geometry import to_local_metres
 from vigil.sites.models import Area, Asset, Building, School, Surrounding
@@ -78,3 +78,38 @@ def campus_graph(
 ) -> tuple[PatrolGraph, BuildReport]:
     name = f"{school.name} – {building.name}" if building else school.name
     return build(places_of(school, offsite=offsite, building=building), name=name)
+
+
+# Video patrol: switching to the next camera view takes seconds; watching one takes longer.
+CAMERA_SWITCH_S = 5.0
+CAMERA_VIEW_S = 20.0
+CAMERA_DEADLINE_S = {"high": 20 * 60.0, "medium": 40 * 60.0, "low": 60 * 60.0}
+
+
+def camera_graph(school: School) -> PatrolGraph:
+    """The hotspot cameras of a school as a tour: every view reachable from every other in a
+    few seconds, watched for ``CAMERA_VIEW_S``, cameras on high-risk areas more often."""
+    cameras = list(
+        Asset.objects.filter(school=school, kind=AssetKind.CAMERA)
+        .select_related("area")
+        .order_by("pk")
+    )
+    nodes = []
+    for camera in cameras:
+        risk = camera.area.risk if camera.area else "medium"
+        weight, _ = RISK_DEFAULTS.get(risk, RISK_DEFAULTS["low"])
+        nodes.append(
+            Node(
+                id=f"camera-{camera.pk}",
+                label=str(camera),
+                risk=weight,
+                max_gap_s=CAMERA_DEADLINE_S.get(risk, CAMERA_DEADLINE_S["low"]),
+                dwell_s=CAMERA_VIEW_S,
+            )
+        )
+    edges = [
+        Edge(a.id, b.id, length_m=0.0, travel_s={"foot": CAMERA_SWITCH_S})
+        for i, a in enumerate(nodes)
+        for b in nodes[i + 1 :]
+    ]
+    return PatrolGraph(nodes=tuple(nodes), edges=tuple(edges), name=f"{school.name} cameras")

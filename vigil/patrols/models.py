@@ -92,6 +92,7 @@ class PatrolMode(models.TextChoices):
     FOOT = "foot", "On foot"
     BICYCLE = "bicycle", "Bicycle"
     VEHICLE = "vehicle", "Vehicle"
+    VIDEO = "video", "Video patrol (camera tour)"
 
 
 class ShiftStatus(models.TextChoices):
@@ -152,6 +153,7 @@ class Shift(AuditedModel):
 class ScanMethod(models.TextChoices):
     QR = "qr", "QR code"
     NFC = "nfc", "NFC tag"
+    MANUAL = "manual", "By hand (tag missing or unreadable)"
     CAMERA = "camera", "Camera view (video patrol)"
 
 

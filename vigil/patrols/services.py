@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import secrets
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import IO, Any
 
@@ -37,7 +37,7 @@ from vigil.core.permissions import Action, scope_for
 from vigil.events import pipeline
 from vigil.events.choices import EventType
 from vigil.patrols import checklist, tags
-from vigil.patrols.graph_source import campus_graph
+from vigil.patrols.graph_source import camera_graph, campus_graph
 from vigil.patrols.models import (
     Finding,
     FindingStatus,
@@ -97,7 +97,9 @@ _MODELS_KEPT = 64
 
 def _problem(shift: Shift, graph: PatrolGraph) -> Problem:
     hours = (shift.planned_until - shift.started_at).total_seconds()
-    return Problem(graph=graph, officers=(Officer("officer", mode=shift.mode),), horizon_s=hours)
+    # A video patrol "walks" between camera views: patrolopt models it as foot travel.
+    mode = "foot" if shift.mode == PatrolMode.VIDEO else shift.mode
+    return Problem(graph=graph, officers=(Officer("officer", mode=mode),), horizon_s=hours)
 
 
 def _model(shift: Shift) -> PatrolModel:
@@ -115,6 +117,11 @@ def _model(shift: Shift) -> PatrolModel:
 
 
 def _zone_graph(school: School, building: Building | None, mode: str) -> PatrolGraph:
+    if mode == PatrolMode.VIDEO:
+        cameras = camera_graph(school)
+        if len(cameras.nodes) < 2:
+            raise PatrolError("This school has fewer than two mapped cameras.", field="mode")
+        return cameras
     graph, _ = campus_graph(school, building=building, offsite=mode != PatrolMode.FOOT)
     if mode == PatrolMode.FOOT:
         return graph
@@ -122,7 +129,10 @@ def _zone_graph(school: School, building: Building | None, mode: str) -> PatrolG
     reachable = {e.u for e in graph.edges if mode in e.travel_s} | {
         e.v for e in graph.edges if mode in e.travel_s
     }
-    nodes = tuple(n for n in graph.nodes if n.id in reachable)
+    # The grounds' deadlines are the foot patrol's to keep: a car that also drives past the
+    # offsite points cannot hold a 20-minute lot deadline, so its plan spreads visits by risk
+    # under the planner's gap cap instead.
+    nodes = tuple(replace(n, max_gap_s=None) for n in graph.nodes if n.id in reachable)
     edges = tuple(e for e in graph.edges if e.u in reachable and e.v in reachable)
     if len(nodes) < 2:
         raise PatrolError(
@@ -177,7 +187,7 @@ def shift_start(
         where = labels.get(exc.node or "", "A place")
         raise PatrolError(
             f"{where} needs a visit more often than one officer can manage in this zone; "
-            "choose a smaller zone (one building).",
+            "choose a smaller zone (one building or wing) or share it between officers.",
             field="building",
         ) from exc
     except GraphError as exc:
@@ -235,6 +245,8 @@ def stop_kind(node: str) -> str:
     prefix, _, pk = node.partition("-")
     if prefix == "door":
         return "exterior_door"
+    if prefix == "camera":
+        return "camera"
     if prefix == "offsite":
         return "offsite"
     area = Area.objects.filter(pk=int(pk)).values_list("area_type", flat=True).first()
@@ -341,7 +353,7 @@ def scan_record(
     client_id = client_id.strip()[:64]
     if not client_id:
         raise PatrolError("The scan has no id; scan again.", field="client_id")
-    if method not in ScanMethod.values:
+    if method not in ScanMethod.values or method == ScanMethod.CAMERA:
         raise PatrolError("Unknown check-in method.", field="method")
     if occurred_at > now + CLOCK_AHEAD_TOLERANCE:
         ahead = int((occurred_at - now).total_seconds() // 60)
@@ -566,3 +578,77 @@ def work_order_advance(
         current.status = to
         current.save()
     return current
+
+
+def camera_attest(
+    *,
+    actor: Any,
+    shift: Shift,
+    node: str,
+    client_id: str,
+    occurred_at: datetime,
+    observation: str,
+    raise_event: bool = False,
+    now: datetime | None = None,
+) -> ScanOutcome:
+    """Record that the officer watched one camera view of a video patrol, and what they saw;
+    the log of these is the record that the video patrol happened."""
+    now = now or timezone.now()
+    if shift.officer_id != actor.pk or shift.status != ShiftStatus.ACTIVE:
+        raise PatrolError("This is not your active shift.")
+    if shift.mode != PatrolMode.VIDEO:
+        raise PatrolError("Camera views are attested on a video patrol.", field="node")
+    labels = {raw["id"]: raw["label"] for raw in shift.graph["nodes"]}
+    if node not in labels:
+        raise PatrolError("This camera is not on your tour.", field="node")
+    observation = observation.strip()
+    if not observation:
+        raise PatrolError("Say what you saw (or 'nothing unusual').", field="observation")
+    if occurred_at > now + CLOCK_AHEAD_TOLERANCE:
+        raise PatrolError("This device's clock is ahead of the server.", field="occurred_at")
+    client_id = client_id.strip()[:64]
+    if not client_id:
+        raise PatrolError("The view has no id; send it again.", field="client_id")
+    existing = Scan.objects.filter(shift=shift, client_id=client_id).first()
+    if existing is not None:
+        return ScanOutcome(existing, duplicate=True)
+    with transaction.atomic():
+        scan = Scan(
+            shift=shift,
+            school_id=shift.school_id,
+            node=node,
+            label=labels[node][:200],
+            method=ScanMethod.CAMERA,
+            occurred_at=occurred_at,
+            received_at=now,
+            client_id=client_id,
+            observation=observation[:500],
+        )
+        scan.save()
+        if raise_event:
+            _video_event(scan, now)
+        _choose_next(shift, max(now, occurred_at))
+    return ScanOutcome(scan, duplicate=False)
+
+
+def _video_event(scan: Scan, now: datetime) -> None:
+    def as_event(message: pipeline.Inbound) -> pipeline.Normalized:
+        return pipeline.Normalized(
+            source_event_id=f"video-{scan.pk}",
+            event_type=EventType.OTHER,
+            title=f"Video patrol: {scan.label}: {scan.observation}"[:300],
+            occurred_at=scan.occurred_at,
+            severity=3,
+            data={"scan": scan.pk, "node": scan.node},
+        )
+
+    pipeline.ingest(
+        pipeline.Inbound(
+            source="patrol",
+            payload=f"video:{scan.pk}".encode(),
+            received_at=now,
+            dedupe_key=f"video-{scan.pk}",
+            school_id=scan.school_id,
+        ),
+        as_event,
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("patrol/end/", views.end, name="end"),
     path("patrol/t/<str:token>/", views.tag, name="tag"),
     path("patrol/checkin/", views.checkin, name="checkin"),
+    path("patrol/attest/", views.attest, name="attest"),
     path("patrol/check/<str:node>/", views.check, name="check"),
     path("patrol/sync/", views.sync, name="sync"),
     path("patrol/offline/", views.offline, name="offline"),

@@ -63,6 +63,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "scans": shift.scans.count(),
             "last_scan": shift.scans.order_by("-occurred_at").first(),
             "manual_token": tags.sign(shift.school_id, stop.node),
+            "video": shift.mode == PatrolMode.VIDEO,
+            "client_id": uuid.uuid4().hex,
+            "now": timezone.now(),
         },
     )
 
@@ -142,7 +145,9 @@ def tag(request: HttpRequest, token: str) -> HttpResponse:
             "token": token,
             "shift": shift,
             "label": label,
-            "method": "nfc" if request.GET.get("via") == "nfc" else "qr",
+            "method": request.GET.get("via")
+            if request.GET.get("via") in ("nfc", "manual")
+            else "qr",
             "client_id": uuid.uuid4().hex,
             "now": timezone.now(),
         },
@@ -527,3 +532,26 @@ def activity(request: HttpRequest, slug: str, officer: int, day: str) -> HttpRes
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="activity-{slug}-{officer}-{day}.pdf"'
     return response
+
+
+@require_action(Action.PATROLS_WALK)
+@require_POST
+def attest(request: HttpRequest) -> HttpResponse:
+    """A camera view of a video patrol watched, with what was seen."""
+    shift = _my_shift(request)
+    try:
+        outcome = services.camera_attest(
+            actor=request.user,
+            shift=shift,
+            node=request.POST.get("node", ""),
+            client_id=request.POST.get("client_id", ""),
+            occurred_at=_when(request.POST.get("occurred_at"), "occurred_at"),
+            observation=request.POST.get("observation", ""),
+            raise_event=request.POST.get("raise_event") == "on",
+        )
+    except PatrolError as exc:
+        _error(request, exc)
+    else:
+        if not outcome.duplicate:
+            messages.success(request, f"View of {outcome.scan.label} recorded.")
+    return redirect("patrols:home")

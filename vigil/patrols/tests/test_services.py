@@ -304,3 +304,53 @@ def test_called_away_replans_and_ending_the_shift_clears_the_stop() -> None:
     assert shift.next_node == ""
     with pytest.raises(PatrolError, match="Start a shift"):
         _scan(shift, _door_node(shift))
+
+
+def test_a_video_patrol_tours_the_cameras_and_logs_each_attested_view() -> None:
+    shift = _start(mode="video", building=None)
+    assert all(raw["id"].startswith("camera-") for raw in shift.graph["nodes"])
+    first = shift.next_node
+    with pytest.raises(PatrolError) as excinfo:
+        services.camera_attest(
+            actor=shift.officer,
+            shift=shift,
+            node=first,
+            client_id="v0",
+            occurred_at=timezone.now(),
+            observation="  ",
+        )
+    assert excinfo.value.field == "observation"
+    outcome = services.camera_attest(
+        actor=shift.officer,
+        shift=shift,
+        node=first,
+        client_id="v1",
+        occurred_at=timezone.now(),
+        observation="Two students by the east door, no issue.",
+        raise_event=True,
+    )
+    assert outcome.scan.method == "camera"
+    assert outcome.scan.observation == "Two students by the east door, no issue."
+    event = Event.objects.get(source="patrol", source_event_id=f"video-{outcome.scan.pk}")
+    assert event.title.startswith("Video patrol: ")
+    again = services.camera_attest(
+        actor=shift.officer,
+        shift=shift,
+        node=first,
+        client_id="v1",
+        occurred_at=timezone.now(),
+        observation="Two students by the east door, no issue.",
+    )
+    assert again.duplicate
+    shift.refresh_from_db()
+    assert shift.next_node.startswith("camera-")
+    with pytest.raises(PatrolError, match="Unknown check-in method"):
+        _scan(shift, first, method="camera")
+
+
+def test_a_vehicle_patrol_covers_lots_and_offsite_points_only() -> None:
+    shift = _start(mode="vehicle", building=None)
+    ids = {raw["id"] for raw in shift.graph["nodes"]}
+    assert any(i.startswith("offsite-") for i in ids)
+    assert not any(i.startswith("door-") for i in ids)
+    assert all(set(e["travel_s"]) >= {"vehicle"} for e in shift.graph["edges"])
