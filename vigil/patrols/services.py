@@ -36,9 +36,10 @@ from vigil.core import audit
 from vigil.core.permissions import Action, scope_for
 from vigil.events import pipeline
 from vigil.events.choices import EventType
-from vigil.patrols import checklist, tags
+from vigil.patrols import calendar_weights, checklist, tags
 from vigil.patrols.graph_source import camera_graph, campus_graph
 from vigil.patrols.models import (
+    CalendarOccurrence,
     Finding,
     FindingStatus,
     PatrolMode,
@@ -75,6 +76,7 @@ class PatrolError(Exception):
 
 @dataclass(frozen=True)
 class NextStop:
+    busy: str  # the calendar occurrences that raise this stop's weight in the shift, if any
     node: str
     label: str
     reason: str
@@ -179,6 +181,8 @@ def shift_start(
         graph=graph_to_json(graph),
         plan={},
     )
+    graph, raised = _with_calendar(school, graph, now, shift.planned_until)
+    shift.graph = graph_to_json(graph)
     problem = _problem(shift, graph)
     labels = {node.id: node.label for node in graph.nodes}
     try:
@@ -192,7 +196,7 @@ def shift_start(
         ) from exc
     except GraphError as exc:
         raise PatrolError(f"The patrol graph of this zone is not usable: {exc}") from exc
-    shift.plan = plan.to_json()
+    shift.plan = {**plan.to_json(), "calendar": raised}
     first = plan.officers[0][0]
     shift.next_node = first.node
     shift.next_reason = first.reason[:300]
@@ -200,6 +204,36 @@ def shift_start(
     with transaction.atomic():
         shift.save()
     return shift
+
+
+def _with_calendar(
+    school: School, graph: PatrolGraph, start: datetime, end: datetime
+) -> tuple[PatrolGraph, dict[str, str]]:
+    """The graph with stop weights raised by the school calendar during the shift
+    (``calendar_weights``), and for each raised stop the occurrences why."""
+    zone = timezone.get_current_timezone()
+    occurrences = [
+        calendar_weights.Occurrence(
+            kind=o.kind,
+            summary=o.summary,
+            start=o.start.astimezone(zone),
+            end=o.end.astimezone(zone),
+        )
+        for o in CalendarOccurrence.objects.filter(
+            school=school, all_day=False, start__lt=end, end__gt=start
+        )
+    ]
+    if not occurrences:
+        return graph, {}
+    area_ids = [int(n.id.split("-", 1)[1]) for n in graph.nodes if n.id.startswith("area-")]
+    types = dict(Area.objects.filter(pk__in=area_ids).values_list("pk", "area_type"))
+    kinds = {f"area-{pk}": str(kind) for pk, kind in types.items()}
+    raised = calendar_weights.raise_weights(kinds, occurrences, start, end)
+    nodes = tuple(
+        replace(n, risk=n.risk * raised[n.id].factor) if n.id in raised else n for n in graph.nodes
+    )
+    because = {node: r.because for node, r in raised.items()}
+    return PatrolGraph(nodes=nodes, edges=graph.edges, name=graph.name), because
 
 
 def shift_end(*, actor: Any, shift: Shift, now: datetime | None = None) -> Shift:
@@ -262,7 +296,9 @@ def next_stop(shift: Shift) -> NextStop:
     """The stop the phone shows now (chosen at the last check-in)."""
     labels = {raw["id"]: raw["label"] for raw in shift.graph["nodes"]}
     lat, lng = _node_position(shift, shift.next_node)
+    busy = (shift.plan.get("calendar") or {}).get(shift.next_node, "")
     return NextStop(
+        busy=busy,
         node=shift.next_node,
         label=labels.get(shift.next_node, shift.next_node),
         reason=shift.next_reason,
