@@ -74,6 +74,10 @@ class PatrolError(Exception):
         self.field = field
 
 
+# Patrol-graph node prefixes → the campus map's feature keys (vigil/sites/static/sites/map.js).
+MAP_KEYS = {"area": "area", "door": "asset", "offsite": "surrounding", "camera": "asset"}
+
+
 @dataclass(frozen=True)
 class NextStop:
     busy: str  # the calendar occurrences that raise this stop's weight in the shift, if any
@@ -83,6 +87,12 @@ class NextStop:
     kind: str
     latitude: float | None
     longitude: float | None
+
+    @property
+    def map_key(self) -> str:
+        """The stop's key on the campus map (``?focus=``)."""
+        prefix, _, pk = self.node.partition("-")
+        return f"{MAP_KEYS.get(prefix, prefix)}-{pk}"
 
 
 @dataclass(frozen=True)
