@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, NoReturn, TypeVar
 
@@ -161,7 +161,7 @@ def _holds(actor: Any, action: Action, school_id: int) -> bool:
 
 def _locked(report: Report) -> Report:
     current: Report = (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("school", "template", "author", "reviewer", "area", "asset")
         .get(pk=report.pk)
     )
@@ -208,7 +208,7 @@ def _clean(school: School, draft: ReportDraft) -> ReportDraft:
         )
     if (
         draft.area_id is not None
-        and not Area.objects.filter(pk=draft.area_id, building__school=school).exists()
+        and not Area.objects.filter(pk=draft.area_id, school=school).exists()
     ):
         raise ReportError("Choose an area of this school.", field="area")
     if (
@@ -580,7 +580,9 @@ def report_approve(*, actor: Any, report: Report, comment: str = "") -> Report:
 def addendum_signature(
     *, number: int, text: str, author_label: str, at: datetime, version_sha256: str
 ) -> str:
-    message = "\n".join([str(number), author_label, at.isoformat(), version_sha256, text]).encode()
+    # In UTC: the database gives the time back in UTC, whatever zone it was signed in.
+    when = at.astimezone(UTC).isoformat()
+    message = "\n".join([str(number), author_label, when, version_sha256, text]).encode()
     return hashlib.sha256(message).hexdigest()
 
 
