@@ -81,7 +81,7 @@ def main() -> None:
     setup_test_environment()
 
     def _person(name: str, role: Role, school: School) -> User:
-        user = User.objects.filter(username=name).first()
+        user: User | None = User.objects.filter(username=name).first()
         if user is None:
             user = accounts.user_create(actor=None, username=name, password=None)
             accounts.role_assign(actor=None, user=user, role=role, schools=[school])
@@ -176,11 +176,11 @@ def main() -> None:
     boss = sign_in(Client(), "director")  # the demo's, with its second factor: district-wide
     coverage: list[float] = []
     week: list[float] = []
-    day = (history_start + timedelta(days=3)).date().isoformat()
+    sample_day = (history_start + timedelta(days=3)).date().isoformat()
     monday = (history_start.date() - timedelta(days=history_start.weekday())).isoformat()
     for _ in range(40):
         start = time.perf_counter()
-        response = boss.get(f"/patrol/coverage/{school.slug}/?day={day}")
+        response = boss.get(f"/patrol/coverage/{school.slug}/?day={sample_day}")
         coverage.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200
         start = time.perf_counter()
