@@ -93,14 +93,14 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VISITORS_ALERTS,
             Action.EVENTS_VIEW,
             Action.EVENTS_HANDLE,
-                Action.INCIDENTS_VIEW,
+            Action.INCIDENTS_VIEW,
             Action.INCIDENTS_WRITE,
             Action.INCIDENTS_VIEW_PEOPLE,
             Action.EVIDENCE_VIEW,
             Action.EVIDENCE_UPLOAD,
             Action.PATROLS_WALK,
             Action.FINDINGS_VIEW,
-    }
+        }
     ),
     Role.SUPERVISOR: frozenset(
         {
@@ -118,7 +118,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VISITORS_ALERTS,
             Action.EVENTS_VIEW,
             Action.EVENTS_HANDLE,
-                Action.EVENTS_DISPATCH,
+            Action.EVENTS_DISPATCH,
             Action.EVENTS_RULES,
             Action.INCIDENTS_VIEW,
             Action.INCIDENTS_WRITE,
@@ -132,7 +132,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PATROLS_SUPERVISE,
             Action.FINDINGS_VIEW,
             Action.WORK_ORDERS_MANAGE,
-    }
+        }
     ),
     Role.DIRECTOR: frozenset(
         {
@@ -151,7 +151,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VISITORS_ALERTS,
             Action.EVENTS_VIEW,
             Action.EVENTS_HANDLE,
-                Action.EVENTS_DISPATCH,
+            Action.EVENTS_DISPATCH,
             Action.EVENTS_RULES,
             Action.INTEGRATIONS_MANAGE,
             Action.INCIDENTS_VIEW,
@@ -163,7 +163,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PATROLS_SUPERVISE,
             Action.FINDINGS_VIEW,
             Action.WORK_ORDERS_MANAGE,
-    }
+        }
     ),
     Role.SCHOOL_ADMIN: frozenset(
         {
@@ -178,12 +178,12 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.VISITORS_SCREENING_DECIDE,
             Action.VISITORS_LISTS_MANAGE,
             Action.EVENTS_VIEW,
-                Action.INCIDENTS_VIEW,
+            Action.INCIDENTS_VIEW,
             Action.INCIDENTS_VIEW_PEOPLE,
             Action.EVIDENCE_VIEW,
             Action.FINDINGS_VIEW,
             Action.WORK_ORDERS_MANAGE,
-    }
+        }
     ),
     Role.FRONT_OFFICE: frozenset(
         {
@@ -203,8 +203,8 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
             Action.PEOPLE_MANAGE,
             Action.AUDIT_VIEW,
             Action.TOKENS_MANAGE,
-                Action.INTEGRATIONS_MANAGE,
-    }
+            Action.INTEGRATIONS_MANAGE,
+        }
     ),
 }
 
