@@ -118,6 +118,17 @@ CASES: tuple[Case, ...] = (
         json=True,
         data=lambda c: [],  # type: ignore[arg-type,return-value]
     ),
+    Case("patrols:panic", "get", lambda c: reverse("patrols:panic"), _WALK, 200, scoped=False),
+    # The alarm is raised at the actor's own school when the target is not theirs: always 302.
+    Case(
+        "patrols:panic#post",
+        "post",
+        lambda c: reverse("patrols:panic"),
+        _WALK,
+        302,
+        scoped=False,
+        data=lambda c: {"school": c.school.pk, "client_id": f"matrix-{c.school.slug}"},
+    ),
     Case("patrols:offline", "get", lambda c: reverse("patrols:offline"), _WALK, 200, scoped=False),
     Case(
         "patrols:sw",

@@ -698,3 +698,74 @@ def _video_event(scan: Scan, now: datetime) -> None:
         ),
         as_event,
     )
+
+
+def panic_raise(
+    *,
+    actor: Any,
+    school: School,
+    client_id: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    accuracy_m: float | None = None,
+    now: datetime | None = None,
+) -> int:
+    """An officer's phone panic button: a critical console event at the officer's school with
+    where they last checked in and, when the phone gave one, their GPS fix. The phone's id of
+    the press makes a repeated press (or a replay) the same event. Returns the event id."""
+    now = now or timezone.now()
+    if not scope_for(actor, Action.PATROLS_WALK).allows_school(school.pk):
+        raise PatrolError(f"You do not patrol at {school}.", field="school")
+    client_id = client_id.strip()[:64]
+    if not client_id:
+        raise PatrolError("The alarm has no id; press again.", field="client_id")
+    shift = active_shift(actor)
+    last = (
+        shift.scans.order_by("-occurred_at").first()
+        if shift and shift.school_id == school.pk
+        else None
+    )
+    where = (
+        f"last check-in {last.label} at {timezone.localtime(last.occurred_at):%H:%M}"
+        if last
+        else ""
+    )
+    name = actor.get_full_name() or actor.get_username()
+
+    def as_event(message: pipeline.Inbound) -> pipeline.Normalized:
+        data: dict[str, Any] = {"officer": actor.get_username()}
+        if latitude is not None and longitude is not None:
+            data.update(latitude=latitude, longitude=longitude, accuracy_m=accuracy_m)
+        if last is not None:
+            data["last_check_in"] = last.label
+        return pipeline.Normalized(
+            source_event_id=f"panic-{actor.pk}-{client_id}",
+            event_type=EventType.PANIC,
+            title=f"PANIC: officer {name} needs help" + (f" ({where})" if where else ""),
+            occurred_at=now,
+            device=f"phone:{actor.get_username()}",
+            data=data,
+        )
+
+    result = pipeline.ingest(
+        pipeline.Inbound(
+            source="phone",
+            payload=f"panic:{actor.pk}:{client_id}".encode(),
+            received_at=now,
+            dedupe_key=f"panic-{actor.pk}-{client_id}",
+            school_id=school.pk,
+        ),
+        as_event,
+    )
+    if result.event_id is None:  # the same press again: find the event it made
+        from vigil.events.models import Event
+
+        event_id = (
+            Event.objects.filter(source="phone", source_event_id=f"panic-{actor.pk}-{client_id}")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if event_id is None:
+            raise PatrolError("The alarm could not be raised; call on the radio.")
+        return int(event_id)
+    return result.event_id

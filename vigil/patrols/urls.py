@@ -12,6 +12,7 @@ urlpatterns = [
     path("patrol/t/<str:token>/", views.tag, name="tag"),
     path("patrol/checkin/", views.checkin, name="checkin"),
     path("patrol/attest/", views.attest, name="attest"),
+    path("patrol/panic/", views.panic, name="panic"),
     path("patrol/check/<str:node>/", views.check, name="check"),
     path("patrol/sync/", views.sync, name="sync"),
     path("patrol/offline/", views.offline, name="offline"),

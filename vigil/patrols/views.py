@@ -555,3 +555,37 @@ def attest(request: HttpRequest) -> HttpResponse:
         if not outcome.duplicate:
             messages.success(request, f"View of {outcome.scan.label} recorded.")
     return redirect("patrols:home")
+
+
+@require_action(Action.PATROLS_WALK)
+def panic(request: HttpRequest) -> HttpResponse:
+    """The phone's panic button: a confirmation page (GET) and the alarm itself (POST)."""
+    shift = services.active_shift(request.user)
+    schools = _walk_schools(request.user)
+    if request.method == "POST":
+        school = next(
+            (s for s in schools if s.pk == _int(request.POST.get("school"))),
+            shift.school if shift else None,
+        )
+        if school is None:
+            messages.error(request, "school: choose the school you are at.")
+            return redirect("patrols:panic")
+        try:
+            event_id = services.panic_raise(
+                actor=request.user,
+                school=school,
+                client_id=request.POST.get("client_id", ""),
+                latitude=_float(request.POST.get("latitude")),
+                longitude=_float(request.POST.get("longitude")),
+                accuracy_m=_float(request.POST.get("accuracy_m")),
+            )
+        except PatrolError as exc:
+            _error(request, exc)
+            return redirect("patrols:panic")
+        messages.error(request, "Alarm raised: the console has it as critical. Help is coming.")
+        return redirect("events:detail", pk=event_id)
+    return render(
+        request,
+        "patrols/panic.html",
+        {"schools": schools, "shift": shift, "client_id": uuid.uuid4().hex},
+    )

@@ -354,3 +354,26 @@ def test_a_vehicle_patrol_covers_lots_and_offsite_points_only() -> None:
     assert any(i.startswith("offsite-") for i in ids)
     assert not any(i.startswith("door-") for i in ids)
     assert all(set(e["travel_s"]) >= {"vehicle"} for e in shift.graph["edges"])
+
+
+def test_the_panic_button_raises_one_critical_event_per_press() -> None:
+    shift = _start()
+    _scan(shift, shift.next_node, client_id="before-panic")
+    event_id = services.panic_raise(
+        actor=shift.officer, school=_school(), client_id="p1", latitude=38.5, longitude=-121.7
+    )
+    event = Event.objects.get(pk=event_id)
+    assert (event.event_type, event.severity, event.source) == ("panic", 5, "phone")
+    assert event.school_id == shift.school_id
+    assert event.title.startswith("PANIC: officer ")
+    assert "last check-in" in event.title
+    assert event.data["latitude"] == 38.5
+    again = services.panic_raise(actor=shift.officer, school=_school(), client_id="p1")
+    assert again == event_id
+    with pytest.raises(PatrolError) as excinfo:
+        services.panic_raise(
+            actor=_user("officer"),
+            school=School.objects.get(slug="juniper-ridge-ms"),
+            client_id="p2",
+        )
+    assert excinfo.value.field == "school"

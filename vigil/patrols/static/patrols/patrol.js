@@ -79,6 +79,15 @@
       form.addEventListener("submit", function (e) { e.preventDefault(); checkIn(form); });
       checkIn(form);
     }
+    var panic = document.querySelector("form[data-panic]");
+    if (panic && navigator.geolocation) {
+      // Ask for the position now, so a press does not wait for it.
+      navigator.geolocation.getCurrentPosition(function (p) {
+        panic.elements.latitude.value = p.coords.latitude;
+        panic.elements.longitude.value = p.coords.longitude;
+        panic.elements.accuracy_m.value = p.coords.accuracy;
+      }, function () {}, {enableHighAccuracy: true, timeout: 8000, maximumAge: 30000});
+    }
     var deviceTime = document.querySelector("[data-device-time]");
     if (deviceTime) {
       deviceTime.form.addEventListener("submit", function () { deviceTime.value = new Date().toISOString(); });
