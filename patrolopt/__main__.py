@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from patrolopt.bench import CAMPUSES, MAPS, render_markdown, run, speed, write
+from patrolopt.bench import CAMPUSES, CAPS, MAPS, merge_rows, render_markdown, run, speed, write
 from patrolopt.errors import PatrolError
 from patrolopt.io import load_graph
 from patrolopt.model import Params
@@ -41,6 +41,19 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--maps", nargs="*", default=[*MAPS, *CAMPUSES])
     bench.add_argument("--k", nargs="*", type=int, default=[1, 2, 4])
     bench.add_argument("--days", type=int, default=20)
+    bench.add_argument(
+        "--caps",
+        nargs="*",
+        type=float,
+        default=list(CAPS),
+        help="gap caps of the shipped planner (default 1.0 1.25 1.5 2.0)",
+    )
+    bench.add_argument(
+        "--planners",
+        choices=("all", "shipped", "baselines"),
+        default="all",
+        help="run only the shipped planner or only B1-B8 (join runs with --render)",
+    )
     bench.add_argument("--speed-only", action="store_true", help="only the speed figures")
     bench.add_argument("--out", type=Path, default=Path("bench/results/patrolopt.json"))
     bench.add_argument(
@@ -74,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.render is not None:
         rows = [row for path in args.render for row in json.loads(path.read_text())]
-        sys.stdout.write(render_markdown(rows))
+        sys.stdout.write(render_markdown(merge_rows(rows)))
         return 0
     if args.speed_only:
         write(speed(), args.out)
@@ -82,7 +95,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         run(["grid", "1r5", "campus-small"], [1, 2], 3, out=args.out)
     else:
-        run(list(args.maps), list(args.k), args.days, out=args.out)
+        run(
+            list(args.maps),
+            list(args.k),
+            args.days,
+            tuple(args.caps),
+            out=args.out,
+            which=args.planners,
+        )
     return 0
 
 

@@ -39,7 +39,16 @@ from patrolopt.plan import Plan
 from patrolopt.problem import Officer, Problem
 from patrolopt.solver import plan_with
 
-__all__ = ["CAPS", "MAPS", "load_bench_graph", "render_markdown", "run", "speed", "write"]
+__all__ = [
+    "CAPS",
+    "MAPS",
+    "load_bench_graph",
+    "merge_rows",
+    "render_markdown",
+    "run",
+    "speed",
+    "write",
+]
 
 MAPS = ("grid", "example", "cumberland", "DIAG_labs", "DIAG_floor1", "broughton", "1r5")
 CAMPUSES = ("campus-small", "campus-medium", "campus-large")
@@ -144,11 +153,16 @@ def run(
     days: int,
     caps: tuple[float, ...] = CAPS,
     out: Path | None = None,
+    which: str = "all",
 ) -> list[dict[str, Any]]:
     """Benchmark rows for every map in ``names`` and team size in ``ks``.
 
     With ``out`` the rows are written after each (map, k), so a long run keeps its results.
+    ``which`` is "all", "shipped" (the shipped planner at every cap) or "baselines" (B1-B8);
+    :func:`merge_rows` joins the rows of separate runs (e.g. run in parallel).
     """
+    if which not in ("all", "shipped", "baselines"):
+        raise ValueError(f"which must be all, shipped or baselines, got {which!r}")
     rows = []
     for name in names:
         graph = load_bench_graph(name)
@@ -163,8 +177,11 @@ def run(
             models = {cap: prepare(problem, Params(gap_cap=cap)) for cap in caps}
             model = models[1.25] if 1.25 in models else models[caps[0]]
             attack = 0.8 * model.team_gap
-            planners: list[Planner] = [Shipped(cap, models) for cap in caps]
-            planners += baselines(attack)
+            planners: list[Planner] = []
+            if which != "baselines":
+                planners += [Shipped(cap, models) for cap in caps]
+            if which != "shipped":
+                planners += baselines(attack)
             results = []
             for planner in planners:
                 t0 = time.perf_counter()
@@ -264,6 +281,34 @@ def write(rows: Any, path: Path) -> None:
     """Write benchmark output as JSON."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(rows, indent=1, default=float) + "\n")
+
+
+def merge_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Join rows of the same (map, k) from separate runs into one row per (map, k).
+
+    Planners keep the order in which they first appear; a planner present in several runs
+    keeps the result of the last one.  The shipped planner's rows come first.  ``days``
+    becomes the smallest number of days of the joined runs.
+    """
+    joined: dict[tuple[str, int], dict[str, Any]] = {}
+    for row in rows:
+        key = (str(row["map"]), int(row["k"]))
+        if key not in joined:
+            joined[key] = {**row, "planners": list(row["planners"])}
+            continue
+        into = joined[key]
+        into["days"] = min(int(into["days"]), int(row["days"]))
+        names = [r["planner"] for r in into["planners"]]
+        for r in row["planners"]:
+            if r["planner"] in names:
+                into["planners"][names.index(r["planner"])] = r
+            else:
+                into["planners"].append(r)
+                names.append(r["planner"])
+    out = list(joined.values())
+    for row in out:
+        row["planners"].sort(key=lambda r: not str(r["planner"]).startswith("patrolopt"))
+    return out
 
 
 def _capture(result: dict[str, Any]) -> float:
@@ -373,9 +418,10 @@ def render_markdown(rows: list[dict[str, Any]]) -> str:
         ]
         best = max(keeping, key=_capture) if keeping else None
         cap = _capture(ours)
+        unscored = best is not None and math.isnan(_capture(best))
         t2 = (
             "n/a"
-            if math.isnan(cap)
+            if math.isnan(cap) or unscored
             else ("met" if best is None or round(cap, 3) > round(_capture(best), 3) else "not met")
         )
         point = (worst, cap, ours["cond_entropy_h2"])

@@ -6,9 +6,11 @@ who knows the strategy learns as little as possible.  The rule, a randomised
 deadline-aware walk with a recovery guarantee:
 
 1. For every neighbour ``v`` and every rotation of the optimal tour that starts at ``v``
-   (forwards; backwards too when one officer patrols), compute when the team would first
+   (forwards; when one officer patrols also backwards, and every alternative tour of
+   :attr:`PatrolModel.tours` in both directions), compute when the team would first
    visit every node if the officer went to ``v`` and then followed that rotation while the
-   other officers follow their own committed rotations.
+   other officers follow their own committed rotations (their visits already made are
+   replaced by the rotation's next one, :func:`upcoming_visits`).
 2. Keep the moves for which that recovery meets every deadline, keeps consecutive first
    visits within the cap, and keeps the officers' phases on the tour at most one cap apart
    (so the periodic regime after recovery also respects the cap).
@@ -141,27 +143,44 @@ def _reason(
     return text
 
 
+def upcoming_visits(model: PatrolModel, commit: Commitment, now: float) -> FloatArray:
+    """Next visit of every node at or after ``now`` under an officer's committed rotation.
+
+    ``commit.first`` holds the first visits counted from the moment of the commitment; the
+    ones already in the past happened, and the rotation's next visit of that node comes at
+    most one period later (exactly one period for a node the tour passes once).  Using past
+    visits as if they were still to come would hide the gap after them from the check.
+    """
+    first = commit.first
+    if not commit.in_rotation:
+        return first
+    period = model.period
+    behind = np.maximum(np.ceil((now - first - 1e-9) / period), 0.0)
+    return np.asarray(first + behind * period)
+
+
 def _feasible(
     model: PatrolModel,
     first: FloatArray,
     phases: FloatArray | None,
     others: list[Commitment],
     deadline: FloatArray,
+    now: float,
 ) -> tuple[npt.NDArray[np.bool_], FloatArray]:
     """Safety mask and minimum slack of candidate recoveries ``first`` (shape ``(R, n)``)."""
     earliest = first
+    ahead = [upcoming_visits(model, o, now) for o in others]
     if others:
-        earliest = np.minimum(first, np.min([o.first for o in others], axis=0))
+        earliest = np.minimum(first, np.min(ahead, axis=0))
     slack = np.min(deadline - earliest, axis=1)
     ok = slack >= -1e-6  # rounding: a recovery that meets a deadline exactly is safe
     rotating = [o for o in others if o.in_rotation]
+    rotating_ahead = [a for a, o in zip(ahead, others, strict=True) if o.in_rotation]
     if phases is not None and rotating:
         stacked = np.concatenate(
             [
                 first[:, None, :],
-                np.broadcast_to(
-                    [o.first for o in rotating], (len(first), len(rotating), model.problem.graph.n)
-                ),
+                np.broadcast_to(rotating_ahead, (len(first), len(rotating), model.problem.graph.n)),
             ],
             axis=1,
         )
@@ -241,7 +260,7 @@ def decide(
         rows.append(mine.first)
         phases.append(mine.phase(model))
         commits.append((mine.direction, mine.position, mine.arrival_s, a, wait))
-    directions = (0, 1) if model.problem.k == 1 else (0,)
+    directions = range(len(model.tours)) if model.problem.k == 1 else (0,)
     for v in model.neighbours[u]:
         a = now + float(model.travel[u, v])
         tau = a + _dwell(model, v, a) - model.model_dwell[v]
@@ -257,7 +276,7 @@ def decide(
     first_arr = np.array(rows)
     if upcoming is not None:
         first_arr = model.with_absence(first_arr, upcoming)
-    ok, slack = _feasible(model, first_arr, np.array(phases), others, deadline)
+    ok, slack = _feasible(model, first_arr, np.array(phases), others, deadline, now)
     candidates = np.asarray(nodes)
     safe_nodes = np.unique(candidates[ok])
     if len(safe_nodes):

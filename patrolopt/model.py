@@ -2,9 +2,10 @@
 
 Problem: every planning decision asks "if the officer goes to ``v`` now, can the team still
 meet every deadline?".  Answering it in microseconds needs the problem pre-digested once:
-the optimal tour (Chevaleyre 2004) in both directions, the time from every tour position to
-the first visit of every node, the gap cap of every node (the node's own deadline, at most
-``gap_cap`` times the tour period divided by ``k``) and all-pairs shortest paths.
+the optimal tour (Chevaleyre 2004) in both directions (for a lone officer also further
+near-optimal tours that fit under the cap, as extra recovery routes), the time from every
+tour position to the first visit of every node, the gap cap of every node (the node's own
+deadline, at most ``gap_cap`` times the tour period divided by ``k``) and all-pairs shortest paths.
 
 The gap cap follows the "recovery route" idea: a randomised move is allowed only if a
 rotation of the optimal tour from the new position still meets every deadline, so the
@@ -21,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from patrolopt.errors import GraphError, InfeasibleError
+from patrolopt.graph import PatrolGraph
 from patrolopt.problem import FixedPost, Problem
 from patrolopt.tour import SOLUTION_LIMIT, Tour, optimal_tour, shortest_paths, step_times
 
@@ -41,16 +43,24 @@ class Params:
         1.0 reproduces the fixed tour; larger values buy unpredictability with coverage.
     tour_solutions : int
         Guided-local-search solutions explored for the optimal tour.
+    alt_tours : int
+        For a lone officer: further tour searches started from other nodes.  Every distinct
+        closed walk they find whose period fits under the smallest gap cap becomes an extra
+        recovery route (both directions), so more moves are provably safe.  Teams keep the
+        one tour their phase spacing is measured on.
     """
 
     gap_cap: float = 1.25
     tour_solutions: int = SOLUTION_LIMIT
+    alt_tours: int = 6
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.gap_cap) and self.gap_cap >= 1.0):
             raise ValueError(f"gap_cap must be >= 1.0, got {self.gap_cap}")
         if self.tour_solutions < 1:
             raise ValueError("tour_solutions must be >= 1")
+        if self.alt_tours < 0:
+            raise ValueError("alt_tours must be >= 0")
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,8 @@ class PatrolModel:
     dist : ndarray
         Shortest step times between all pairs; ``pred`` its predecessor matrix.
     tours : tuple of Tour
-        The optimal tour forwards and backwards.
+        The optimal tour forwards and backwards, then (one officer only) alternative
+        recovery tours, each forwards and backwards.
     offsets : tuple of ndarray
         ``offsets[d][p, j]``: time from arriving at position ``p`` of ``tours[d]`` to first
         arriving at ``j``.
@@ -96,9 +107,9 @@ class PatrolModel:
     model_dwell: FloatArray
     dist: FloatArray
     pred: IntArray
-    tours: tuple[Tour, Tour]
-    offsets: tuple[FloatArray, FloatArray]
-    occurrences: tuple[tuple[IntArray, ...], tuple[IntArray, ...]]
+    tours: tuple[Tour, ...]
+    offsets: tuple[FloatArray, ...]
+    occurrences: tuple[tuple[IntArray, ...], ...]
     cap: FloatArray
     team_gap: float
     neighbours: tuple[tuple[int, ...], ...]
@@ -194,7 +205,10 @@ def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
                 f"its gap cap {cap[j]:.0f} s",
                 node=node.id,
             )
-    tours = (forward, backward)
+    tours = [forward, backward]
+    if problem.k == 1 and params.alt_tours:
+        travel = graph.travel_matrix(mode)
+        tours += _alternative_tours(graph, mode, forward, float(cap.min()), params, travel)
     risk_mean = float(np.mean([node.risk for node in graph.nodes]))
     return PatrolModel(
         problem=problem,
@@ -204,12 +218,9 @@ def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
         model_dwell=model_dwell,
         dist=dist,
         pred=pred,
-        tours=tours,
-        offsets=(forward.first_offset(), backward.first_offset()),
-        occurrences=(
-            tuple(forward.occurrences(v) for v in range(graph.n)),
-            tuple(backward.occurrences(v) for v in range(graph.n)),
-        ),
+        tours=tuple(tours),
+        offsets=tuple(t.first_offset() for t in tours),
+        occurrences=tuple(tuple(t.occurrences(v) for v in range(graph.n)) for t in tours),
         cap=cap,
         team_gap=team_gap,
         neighbours=graph.neighbours(mode),
@@ -217,6 +228,49 @@ def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
         risk_level=tuple(_risk_level(node.risk / risk_mean) for node in graph.nodes),
         k_eff=k_eff,
     )
+
+
+def _alternative_tours(
+    graph: PatrolGraph,
+    mode: str,
+    forward: Tour,
+    limit: float,
+    params: Params,
+    travel: FloatArray,
+) -> list[Tour]:
+    """Distinct closed walks with period <= ``limit``, each forwards and backwards.
+
+    Searches start from evenly spread nodes (deterministic, so the model is reproducible).
+    A walk that is a rotation or reversal of one already kept is dropped.
+    """
+    dwell = np.array([node.model_dwell_s() for node in graph.nodes])
+
+    def key(walk: IntArray) -> tuple[int, ...]:
+        m = len(walk)
+        forms = []
+        for w in (walk, walk[::-1]):
+            for r in range(m):
+                forms.append(tuple(int(x) for x in np.roll(w, -r)))
+        return min(forms)
+
+    seen = {key(forward.walk)}
+    out: list[Tour] = []
+    starts = np.linspace(0, graph.n, params.alt_tours + 1, endpoint=False)[1:].astype(int)
+    for start in starts:
+        tour = optimal_tour(
+            graph,
+            mode,
+            first_solution=int(start),
+            solutions=max(1, params.tour_solutions // 3),
+        )
+        if tour.period > limit + 1e-6:
+            continue
+        k = key(tour.walk)
+        if k in seen:
+            continue
+        seen.add(k)
+        out += [tour, tour.reversed(travel, dwell)]
+    return out
 
 
 def _risk_level(relative: float) -> str:

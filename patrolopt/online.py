@@ -67,7 +67,7 @@ def _best_commitment(
     model: PatrolModel, node: int, at: float, last: np.ndarray, now: float
 ) -> Commitment:
     deadline = model.deadlines(last, now)
-    directions = (0, 1) if model.problem.k == 1 else (0,)
+    directions = range(len(model.tours)) if model.problem.k == 1 else (0,)
     best: Commitment | None = None
     best_slack = -np.inf
     for d in directions:

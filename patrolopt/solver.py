@@ -10,8 +10,10 @@ decision is the randomised deadline-aware move of :func:`patrolopt.decide.decide
 uniformly random choice among the moves after which a rotation of the optimal tour still
 meets every deadline.  Decisions are taken in time order (a discrete-event simulation), and
 all randomness comes from ``numpy.random.default_rng(seed)``, so the same seed gives the
-same plan.  The plan is checked with :func:`patrolopt.validate.validate_plan` before it is
-returned; a missed node deadline raises :class:`~patrolopt.errors.InfeasibleError`.
+same plan.  An arrival counts as a visit only once its time has come: a team-mate deciding
+in between must still see the node as waiting.  The plan is checked with
+:func:`patrolopt.validate.validate_plan` before it is returned; a missed node deadline
+raises :class:`~patrolopt.errors.InfeasibleError`.
 """
 
 from __future__ import annotations
@@ -117,6 +119,15 @@ def solve(problem: Problem, *, seed: int, params: Params | None = None) -> Plan:
     return plan_with(model, seed=seed)
 
 
+def _settle(pending: list[tuple[int, float] | None], last: np.ndarray, now: float) -> None:
+    """Count every pending arrival made by ``now`` as a visit in ``last``."""
+    for i, item in enumerate(pending):
+        if item is not None and item[1] <= now + 1e-9:
+            v, arrival = item
+            last[v] = max(last[v], arrival)
+            pending[i] = None
+
+
 def plan_with(model: PatrolModel, *, seed: int) -> Plan:
     """:func:`solve` on an already prepared model (benchmarks reuse the model across days)."""
     problem = model.problem
@@ -129,16 +140,20 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
     steps: list[list[Step]] = []
     posts = [list(problem.posts_of(o.id)) for o in problem.officers]
     heap: list[tuple[float, int]] = []
+    # Arrivals decided but not yet made: they count as visits only once their time has come,
+    # so no officer treats a node as fresh (and turns away from it) before it is visited.
+    pending: list[tuple[int, float] | None] = [None] * len(starts)
     for i, (start, commit, t0) in enumerate(starts):
         node = graph.nodes[start]
         wait = commit.arrival_s - t0 if int(model.tours[0].walk[commit.position]) == start else 0.0
         dwell = max(wait, 0.0) + float(model.model_dwell[start])
         steps.append([Step(node.id, t0, dwell, f"{node.label}: start of shift")])
         if node.is_open(t0):
-            last[start] = max(last[start], t0)
+            pending[i] = (start, t0)
         heapq.heappush(heap, (t0 + dwell, i))
     while heap:
         now, i = heapq.heappop(heap)
+        _settle(pending, last, now)
         officer = problem.officers[i]
         if now >= min(problem.horizon_s, officer.shift_end_s):
             continue
@@ -171,7 +186,7 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
             steps[i].append(step)
         node = graph.nodes[v]
         if node.is_open(step.arrival_s):
-            last[v] = max(last[v], step.arrival_s)
+            pending[i] = (v, step.arrival_s)
         where[i] = v
         commits[i] = decision.commitment
         heapq.heappush(heap, (step.departure_s, i))

@@ -150,3 +150,30 @@ def test_recovery_meeting_a_deadline_exactly_is_safe() -> None:
     plan = solve(problem, seed=0, params=Params(gap_cap=1.0))
     stats = gap_stats(problem, plan, start=600, end=HOUR)
     assert stats.worst == pytest.approx(154.9 / 4)
+
+
+def test_team_does_not_count_a_visit_before_it_is_made() -> None:
+    # Regression: an officer's arrival used to count as a visit at the moment it was decided;
+    # a team-mate heading to the same node then saw it as fresh and turned away, and the
+    # node waited 1 % past the cap (cumberland, k = 4, seed 4, node 20 from 9,441 s).
+    from patrolopt.tests.conftest import shipped_map
+
+    cumberland = shipped_map("cumberland")
+    problem = Problem(cumberland, team(4), horizon_s=9_700.0, warmup_s=1_800.0)
+    model = prepare(problem)
+    plan = solve(problem, seed=4)
+    stats = gap_stats(problem, plan, start=1_800.0, end=9_700.0)
+    assert stats.worst <= float(model.cap.max()) + 1e-6
+    assert not any("-" in s.reason.split("since last visit")[0] for o in plan.officers for s in o)
+
+
+def test_lone_officer_gets_alternative_recovery_tours(grid: PatrolGraph) -> None:
+    problem = Problem(grid, team(1), horizon_s=HOUR, warmup_s=600)
+    model = prepare(problem)
+    assert len(model.tours) > 2
+    assert all(t.period <= float(model.cap.min()) + 1e-6 for t in model.tours)
+    walks = {tuple(t.walk) for t in model.tours}
+    assert len(walks) == len(model.tours)  # distinct walks, not copies
+    assert len(prepare(problem, Params(alt_tours=0)).tours) == 2
+    teams = prepare(Problem(grid, team(2), horizon_s=HOUR, warmup_s=600))
+    assert len(teams.tours) == 2  # a team keeps the one tour its spacing is measured on
