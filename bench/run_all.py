@@ -2,7 +2,8 @@
 
 The figures and the exact per-benchmark commands are in docs/benchmarks.md. PostgreSQL runs use
 their own databases (never `test`), which must exist: `createdb -h 127.0.0.1 -U postgres
-vigil_bench_shell` and `vigil_bench_kb`. The whole run takes the better part of an hour.
+vigil_bench_shell` and `vigil_bench_kb` (and `vigil_bench_incidents`). The whole run takes
+the better part of an hour.
 """
 
 from __future__ import annotations
@@ -53,8 +54,30 @@ BENCHMARKS: list[list[str]] = [
     [PY, "bench/screening.py", "speed", "--seed", "8"],
     [PY, "bench/visitor_checkin.py", "--registry", "100000", "--requests", "100"],
     [PY, "bench/ingest_mqtt.py", "--messages", "1000"],
+    [PY, "bench/console_latency.py", "--messages", "3000", "--rate", "200"],
+    [PY, "bench/sia_receiver.py", "--panels", "64", "--frames", "50"],
     [PY, "-m", "patrolopt", "bench"],
+    [
+        PY,
+        "bench/incidents_search.py",
+        "--fresh",
+        "--database-url",
+        "sqlite:////tmp/vigil-bench-incidents/incidents.sqlite3",
+        "--out",
+        "bench/results/incidents_search_sqlite.json",
+    ],
+    [
+        PY,
+        "bench/incidents_search.py",
+        "--fresh",
+        "--database-url",
+        "postgres://postgres@127.0.0.1:5432/vigil_bench_incidents",
+        "--out",
+        "bench/results/incidents_search_postgresql.json",
+    ],
     [PY, "bench/cold_start.py"],
+    [PY, "bench/court_packet.py", "--photos", "6", "--video-mib", "512"],
+    [PY, "bench/outbound.py", "--events", "2000", "--out", "bench/results/outbound_sqlite.json"],
 ]
 
 

@@ -20,7 +20,9 @@ from django.utils.module_loading import import_string
 log = logging.getLogger(__name__)
 
 # Dotted paths of functions taking the sorted list of changed event ids.
-CONSUMERS: list[str] = []
+CONSUMERS: list[str] = [
+    "vigil.integrations.outbound.runner.on_events_changed",
+]
 
 
 def events_changed(ids: Iterable[int]) -> None:

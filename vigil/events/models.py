@@ -64,6 +64,22 @@ class Event(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     disposition = models.CharField(max_length=24, choices=Disposition.choices, blank=True)
+    dispatched_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dispatched_events",
+        help_text="The officer sent to it; they see it on their phone.",
+    )
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    dispatched_at = models.DateTimeField(null=True, blank=True)
 
     scope_path: ClassVar[str | None] = "school_id"
     objects: ClassVar[Any] = RestrictedQuerySet.as_manager()
@@ -83,6 +99,25 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EventChange(models.Model):
+    """The change feed of the console: one row each time an event row is inserted or updated.
+
+    Rows are written by database triggers (migration 0003), in the same transaction as the
+    change, whichever process makes it (an ingest worker, a web request, a rule), and ids are
+    handed out in commit order (docs/adr/0008-console-change-feed.md). The live console streams
+    the rows after the client's last id; ``id`` is the position a client resumes from.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    event_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"change {self.id} of event {self.event_id}"
 
 
 class EventNote(models.Model):

@@ -27,6 +27,7 @@ from django.db.models import F, Q
 from vigil.events import fanout
 from vigil.events.choices import DEFAULT_SEVERITY, EventStatus, EventType
 from vigil.events.models import DeviceMapping, Event, IntegrationCounter, RawMessage
+from vigil.rules import step as rules_step
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,7 @@ def _upsert_events(
         outcome[i] = (event, False)
         if key in known:
             changed[id(event)] = event
+    rules_step.before_persist(new, changed, outcome)  # drills, severity, floods, correlation
     Event.objects.bulk_create(list(new.values()))
     if changed:
         Event.objects.bulk_update(

@@ -28,13 +28,17 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Overview", "web:home", "home"),
     NavItem("Console", "events:console", "alert", Action.EVENTS_VIEW),
+    NavItem("Console rules", "rules:index", "shield", Action.EVENTS_RULES),
     NavItem("Patrol", "patrols:home", "map", Action.PATROLS_WALK),
     NavItem("Patrol boards", "patrols:overview", "shield", Action.FINDINGS_VIEW),
     NavItem("Schools", "sites:schools", "school", Action.SITES_VIEW),
     NavItem("Map & find", "sites:find", "map", Action.SITES_VIEW),
     NavItem("Visitors", "visitors:home", "visitor", Action.VISITORS_VIEW),
+    NavItem("Reports", "incidents:list", "audit", Action.INCIDENTS_VIEW),
+    NavItem("Evidence", "evidence:list", "shield", Action.EVIDENCE_VIEW),
     NavItem("People", "accounts:people", "people", Action.PEOPLE_VIEW),
     NavItem("Audit log", "core:audit_log", "audit", Action.AUDIT_VIEW),
+    NavItem("Integrations", "integrations:hub", "shield", Action.INTEGRATIONS_MANAGE),
     NavItem("My account", "accounts:account", "account"),
 )
 

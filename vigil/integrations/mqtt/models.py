@@ -13,8 +13,10 @@ class MqttTopic(AuditedModel):
 
     ``field_map`` names, for each event field, a path into the message: dots between keys and
     ``[n]`` for list items, e.g. ``{"id": "event.id", "type": "kind", "title": "message",
-    "occurred_at": "ts", "device": "sensor.name"}``. ``type_map`` turns the source's type
-    values into Vigil event types; values it does not list become ``default_type``.
+    "occurred_at": "ts", "device": "sensor.name", "severity": "level"}`` (see
+    ``normalize.MAPPED_FIELDS``). ``type_map`` turns the source's type values into Vigil event
+    types; values it does not list become ``default_type``. Edited in the UI (MqttTopicForm,
+    with a "try it" box); the ingest worker reads the mappings when it starts.
     """
 
     name = models.SlugField(unique=True, help_text="Becomes the event source mqtt:<name>.")

@@ -108,13 +108,56 @@ def frigate_review(message: Inbound) -> Normalized | None:
     )
 
 
+# The fields a generic topic's map may name, and what each becomes.
+MAPPED_FIELDS: dict[str, str] = {
+    "id": "the source's own event id (required: repeats update one event)",
+    "occurred_at": "when it happened: ISO 8601 with a zone, or Unix seconds (required)",
+    "type": "the source's kind of event, turned into a Vigil event type by the value map",
+    "severity": "1 (info) to 5 (critical), or info/low/medium/high/critical",
+    "device": "the sensor's name, mapped to a place by the device mappings",
+    "title": "the text the console shows",
+}
+REQUIRED_FIELDS = ("id", "occurred_at")
+
+_KEY = r"[^.\[\]\s$]+"
+_PATH = re.compile(rf"(?:\$\.?)?(?:{_KEY}|\[\d+\])(?:\.{_KEY}|\[\d+\])*")
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_SEVERITY_NAMES = {s.label.lower(): int(s) for s in Severity}
+
+
+def path_error(path: str) -> str | None:
+    """Why ``path`` is not a field path (``a.b[0].c``, ``$.`` allowed in front); None if fine."""
+    if not path.strip():
+        return "is empty"
+    if not _PATH.fullmatch(path):
+        return (
+            f"{path!r} is not a field path: use names joined by dots and [n] for list items, "
+            "e.g. sensor.readings[0].value"
+        )
+    return None
+
+
+def topic_filter_error(topic: str) -> str | None:
+    """Why ``topic`` is not a valid MQTT subscription filter; None if it is."""
+    if not topic:
+        return "is empty"
+    if len(topic.encode()) > 65535 or "\0" in topic:
+        return "is too long or holds a NUL character"
+    if topic.startswith("$share/"):
+        return "must not name a shared subscription: the runner adds $share/<group>/ itself"
+    levels = topic.split("/")
+    for n, level in enumerate(levels):
+        if "#" in level and (level != "#" or n != len(levels) - 1):
+            return "# must be a whole level and the last one (e.g. sensors/#)"
+        if "+" in level and level != "+":
+            return "+ must be a whole level (e.g. sensors/+/vape)"
+    return None
 
 
 def extract(document: Any, path: str) -> Any:
-    """Follow ``a.b[0].c`` into a JSON document; None where the path leads nowhere."""
+    """Follow ``a.b[0].c`` (or ``$.a.b[0].c``) into a JSON document; None where it leads nowhere."""
     value = document
-    for key, index in _STEP.findall(path):
+    for key, index in _STEP.findall(path.removeprefix("$").removeprefix(".")):
         if key:
             value = value.get(key) if isinstance(value, dict) else None
         else:
@@ -123,6 +166,22 @@ def extract(document: Any, path: str) -> Any:
         if value is None:
             return None
     return value
+
+
+def _severity(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _SEVERITY_NAMES:
+            return _SEVERITY_NAMES[text]
+        if text.isdigit():
+            value = int(text)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
+        return value
+    raise NormalizationError(
+        "severity", f"{value!r} is not 1 to 5 or one of {', '.join(_SEVERITY_NAMES)}"
+    )
 
 
 def generic(
@@ -143,6 +202,8 @@ def generic(
         return value
 
     source_value = field("type", required=False)
+    if isinstance(source_value, dict | list):
+        raise NormalizationError("type", "must be a text or a number, not an object or a list")
     event_type = type_map.get(str(source_value), default_type) if source_value else default_type
     if event_type not in EventType.values:
         raise NormalizationError("type", f"maps to unknown event type {event_type!r}")
@@ -156,12 +217,17 @@ def generic(
             raise NormalizationError("occurred_at", "must include a time zone")
     else:
         occurred_at = _epoch(occurred, "occurred_at")
+    event_id = field("id", required=True)
+    if isinstance(event_id, dict | list):
+        raise NormalizationError("id", "must be a text or a number, not an object or a list")
     title = field("title", required=False) or EventType(event_type).label
+    device = field("device", required=False)
     return Normalized(
-        source_event_id=str(field("id", required=True)),
+        source_event_id=str(event_id),
         event_type=EventType(event_type),
         title=str(title),
         occurred_at=occurred_at,
-        device=str(field("device", required=False) or ""),
+        device=str(device) if device not in (None, "") else "",
+        severity=_severity(field("severity", required=False)),
         data={"type": source_value} if source_value else {},
     )

@@ -1,37 +1,40 @@
-"""What an operator needs to see when a webhook source misbehaves: counters and last messages.
+"""What an operator needs to see when a webhook source misbehaves: counters and last refusals.
 
-The secret is never part of it; payloads are shortened.
+The secret is never part of it (only whether one is set); payloads are shortened.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from django.urls import reverse
 
-from vigil.events.models import IntegrationCounter, RawMessage
+from vigil.integrations import diagnostics
+from vigil.integrations.webhooks import config
 from vigil.integrations.webhooks.models import WebhookSource
 from vigil.integrations.webhooks.runner import source_name
 
 
-def snapshot(source: WebhookSource, *, last: int = 20) -> dict[str, Any]:
+def snapshot(
+    source: WebhookSource, *, last: int = diagnostics.LAST_REJECTED
+) -> diagnostics.Snapshot:
     name = source_name(source.slug)
-    counters = {
-        c.name: {"count": c.count, "last_at": c.last_at, "last_detail": c.last_detail}
-        for c in IntegrationCounter.objects.filter(source=name)
-    }
-    messages = [
-        {
-            "received_at": m.received_at,
-            "bytes": len(m.payload),
-            "preview": bytes(m.payload[:200]).decode("utf-8", "replace"),
-            "error": m.error,
-            "event_id": m.event_id,
-        }
-        for m in RawMessage.objects.filter(source=name).order_by("-received_at")[:last]
-    ]
-    return {
-        "source": source.slug,
-        "active": source.active,
-        "tolerance_seconds": source.tolerance_seconds,
-        "counters": counters,
-        "last_messages": messages,
-    }
+    last_at = diagnostics.last_message_at([name])
+    return diagnostics.Snapshot(
+        title=f"Webhook: {source.name}",
+        settings=[
+            diagnostics.Setting(
+                "Address to post to", reverse("webhooks:receive", args=[source.slug])
+            ),
+            diagnostics.Setting("School", str(source.school)),
+            diagnostics.Setting("Secret", diagnostics.secret_state(source.secret), secret=True),
+            diagnostics.Setting("Clock tolerance", f"{source.tolerance_seconds} s"),
+            diagnostics.Setting("Counted as", name),
+        ],
+        state=[
+            diagnostics.Setting("Active", "yes" if source.active else "no (requests get 404)"),
+            diagnostics.Setting("Last message", diagnostics.when(last_at)),
+        ],
+        problems=config.check(source),
+        counters=diagnostics.counters([name]),
+        rejected=diagnostics.rejected([name], last=last),
+        last_message_at=last_at,
+    )

@@ -41,7 +41,7 @@ class Command(BaseCommand):
             demo_loaded = True
         # Each is a separate process, so a long job or a burst of alarms never blocks a web
         # request, and one crashing does not take the others down.
-        commands = [] if options["no_worker"] else [["db_worker"]]
+        commands = [] if options["no_worker"] else [["db_worker"], ["rules", "tick", "--loop"]]
         commands += receiver_commands(os.environ)
         children = [
             subprocess.Popen(  # noqa: S603 - our own interpreter running our own commands
