@@ -23,6 +23,7 @@ from vigil.core.permissions import TWO_FACTOR_ROLES, Role
 from vigil.demo import knowledge, school_calendar, visitors
 from vigil.demo.geo import Origin
 from vigil.demo.layout import BuildingPlan, BuildResult, CampusPlan, Ground, Room, build_campus
+from vigil.incidents import demo as incidents_demo
 from vigil.sites.choices import AreaType as T
 from vigil.sites.choices import SchoolLevel
 from vigil.sites.models import District, School
@@ -425,6 +426,7 @@ STEPS: list[Callable[[int, BuildResult], None]] = [
     knowledge.step,
     visitors.step,
     school_calendar.step,
+    incidents_demo.step,
 ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,11 +36,18 @@ class BundleResult:
     items: int
 
 
-def _safe(name: str) -> str:
+def safe_name(name: str) -> str:
+    """A file name safe in a ZIP on every system: letters, digits, '.', '_' and '-'."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "file"
 
 
-def _item_document(item: EvidenceItem, path: str) -> dict[str, Any]:
+def file_path(item: EvidenceItem) -> str:
+    """Where an item's original file sits inside a bundle."""
+    return f"files/{item.pk}-{safe_name(item.original_filename)}"
+
+
+def item_document(item: EvidenceItem, path: str) -> dict[str, Any]:
+    """An item's manifest entry: its facts, its complete custody chain and chain head."""
     entries = list(CustodyEntry.objects.filter(item=item).order_by("seq"))
     return {
         "id": item.pk,
@@ -65,20 +73,34 @@ def _item_document(item: EvidenceItem, path: str) -> dict[str, Any]:
     }
 
 
+def record_exports(*, actor: Any, items: Sequence[EvidenceItem], reason: str, ip: str = "") -> None:
+    """An ``export`` custody entry for every item (before its manifest entry is written)."""
+    for item in items:
+        services.custody_record(
+            actor=actor, item=item, action=CustodyAction.EXPORT, reason=reason, ip=ip
+        )
+
+
+def write_files(archive: zipfile.ZipFile, items: Sequence[EvidenceItem]) -> None:
+    """Stream each item's original file into the archive at ``file_path(item)``."""
+    now = time.localtime()[:6]
+    for item in items:
+        # Stored, not deflated: photos, video and audio are compressed already, and deflating
+        # a large video would cost far more time than it saves. force_zip64: it may pass 2 GiB.
+        info = zipfile.ZipInfo(file_path(item), date_time=now)
+        info.compress_type = zipfile.ZIP_STORED
+        with archive.open(info, "w", force_zip64=True) as target:
+            for chunk in storage.iter_chunks(item.storage_name):
+                target.write(chunk)
+
+
 def build(
     *, actor: Any, items: Sequence[EvidenceItem], out_dir: Path, reason: str, ip: str = ""
 ) -> BundleResult:
     if not items:
         raise services.EvidenceError("Name at least one evidence item.", field="items")
-    for item in items:
-        services.custody_record(
-            actor=actor, item=item, action=CustodyAction.EXPORT, reason=reason, ip=ip
-        )
-    documents = []
-    paths = {}
-    for item in items:
-        paths[item.pk] = f"files/{item.pk}-{_safe(item.original_filename)}"
-        documents.append(_item_document(item, paths[item.pk]))
+    record_exports(actor=actor, items=items, reason=reason, ip=ip)
+    documents = [item_document(item, file_path(item)) for item in items]
     now = timezone.now()
     manifest = {
         "format": FORMAT,
@@ -94,11 +116,7 @@ def build(
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"evidence-bundle-{now:%Y%m%d-%H%M%S}-{items[0].pk}.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for item in items:
-            # Stream each file in; force_zip64 because its size may pass 2 GiB.
-            with archive.open(paths[item.pk], "w", force_zip64=True) as target:
-                for chunk in storage.iter_chunks(item.storage_name):
-                    target.write(chunk)
+        write_files(archive, items)
         archive.writestr("manifest.json", raw)
         archive.writestr("verify.py", VERIFY_SOURCE.read_bytes())
     return BundleResult(

@@ -14,8 +14,16 @@ record of a hash is detected. The chain's last hash must equal the chain head th
 states. Exit status 0 when everything matches; otherwise 1, naming the first file or entry
 that fails.
 
+A court packet (``vigil incidents packet``) adds the report: every version of it as canonical
+JSON under report/, and in the manifest the version chain and the signed addenda. Then it also
+recomputes each version's SHA-256 from its content (keys sorted, separators ',' and ':', UTF-8,
+non-ASCII unescaped) and follows the previous-version links from the first version, recomputes
+each addendum's signature (SHA-256 of number, author, time in UTC, version hash and text,
+one per line) and checks that it names a version of the chain, and checks every line of SHA256SUMS
+(which also covers the PDF, the manifest and the CASE/UCO provenance record).
+
 This file is shipped inside each bundle as verify.py; Vigil computes entry hashes the same way
-(vigil/evidence/custody.py).
+(vigil/evidence/custody.py, vigil/incidents/snapshot.py, vigil/incidents/services.py).
 """
 
 from __future__ import annotations
@@ -119,8 +127,87 @@ def check_item(bundle: Bundle, item: dict[str, Any]) -> tuple[str, int]:
     return "", len(entries)
 
 
+def canonical_json(content: Any) -> bytes:
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def check_versions(bundle: Bundle, versions: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    """Return (problem or "", the version hashes in order) for a report's version chain."""
+    prev = GENESIS_HASH
+    hashes: list[str] = []
+    for position, version in enumerate(versions, start=1):
+        path = str(version.get("path", ""))
+        where = f"report version {version.get('number')} ({path})"
+        if version.get("number") != position:
+            return f"FAIL {where}: expected version {position}", hashes
+        try:
+            content = json.loads(bundle.read(path))
+        except (OSError, KeyError, ValueError) as exc:
+            return f"FAIL {where}: cannot be read as JSON: {exc}", hashes
+        computed = hashlib.sha256(canonical_json(content)).hexdigest()
+        if computed != version.get("sha256"):
+            return (
+                f"FAIL {where}: its content hashes to {computed}, "
+                f"the manifest says {version.get('sha256')}",
+                hashes,
+            )
+        if version.get("prev_sha256") != prev:
+            return f"FAIL {where}: previous-version link does not match the version before", hashes
+        prev = computed
+        hashes.append(computed)
+    return "", hashes
+
+
+def addendum_signature(addendum: dict[str, Any]) -> str:
+    lines = [
+        str(addendum["number"]),
+        str(addendum["author"]),
+        str(addendum["at"]),
+        str(addendum["version_sha256"]),
+        str(addendum["text"]),
+    ]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def check_addenda(addenda: list[dict[str, Any]], version_hashes: list[str]) -> str:
+    for position, addendum in enumerate(addenda, start=1):
+        where = f"addendum {addendum.get('number')}"
+        if addendum.get("number") != position:
+            return f"FAIL {where}: expected addendum {position}"
+        try:
+            computed = addendum_signature(addendum)
+        except KeyError as exc:
+            return f"FAIL {where}: field {exc} is missing"
+        if computed != addendum.get("signature"):
+            return f"FAIL {where}: its signature does not match its text, author and time"
+        if addendum["version_sha256"] not in version_hashes:
+            return f"FAIL {where}: names a report version that is not in the chain"
+    return ""
+
+
+def check_sums(bundle: Bundle) -> tuple[str, int]:
+    """Check SHA256SUMS (``sha256sum`` format), when the bundle has one."""
+    try:
+        listing = bundle.read("SHA256SUMS").decode()
+    except (OSError, KeyError):
+        return "", 0
+    checked = 0
+    for line in listing.splitlines():
+        if not line.strip():
+            continue
+        expected, _, name = line.partition("  ")
+        try:
+            actual = bundle.sha256(name)
+        except (OSError, KeyError) as exc:
+            return f"FAIL file {name}: cannot be read: {exc}", checked
+        if actual != expected:
+            return f"FAIL file {name}: SHA-256 is {actual}, SHA256SUMS says {expected}", checked
+        checked += 1
+    return "", checked
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Verify a Vigil evidence bundle.")
+    parser = argparse.ArgumentParser(description="Verify a Vigil evidence bundle or court packet.")
     parser.add_argument("bundle", nargs="?", default=str(Path(__file__).resolve().parent))
     parser.add_argument("--manifest-sha256", default="", metavar="HEX")
     args = parser.parse_args(argv)
@@ -136,8 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"FAIL manifest.json: not valid JSON ({exc})")
         return 1
+    report = manifest.get("report")
     items = manifest.get("items") or []
-    if not items:
+    if not items and not report:
         print("FAIL manifest.json: lists no items")
         return 1
     entries = 0
@@ -148,7 +236,35 @@ def main(argv: list[str] | None = None) -> int:
             print(problem)
             return 1
         print(f"ok   {item['path']}  {item['sha256']}  ({checked} custody entries)")
-    print(f"PASS {len(items)} files and {entries} custody entries verified.")
+    if not report:
+        print(f"PASS {len(items)} files and {entries} custody entries verified.")
+        return 0
+    versions = report.get("versions") or []
+    if not versions:
+        print("FAIL manifest.json: the report has no versions")
+        return 1
+    problem, hashes = check_versions(bundle, versions)
+    if problem:
+        print(problem)
+        return 1
+    print(
+        f"ok   report {report.get('number')}: {len(hashes)} versions chained, newest {hashes[-1]}"
+    )
+    addenda = report.get("addenda") or []
+    problem = check_addenda(addenda, hashes)
+    if problem:
+        print(problem)
+        return 1
+    if addenda:
+        print(f"ok   {len(addenda)} addenda signatures")
+    problem, sums = check_sums(bundle)
+    if problem:
+        print(problem)
+        return 1
+    print(
+        f"PASS {len(items)} files, {entries} custody entries, {len(hashes)} report versions, "
+        f"{len(addenda)} addenda and {sums} listed files verified."
+    )
     return 0
 
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps
 
-from vigil.core import context
+from vigil.core import audit, context
 from vigil.evidence import custody, images, storage
 from vigil.evidence.choices import CustodyAction
 from vigil.evidence.filetypes import kind_of
@@ -168,6 +168,45 @@ def evidence_derive_thumbnail(
         thumbnail.derivation_settings = dict(THUMBNAIL_SETTINGS)
         thumbnail.save()
     return thumbnail
+
+
+def thumbnail_of(item: EvidenceItem) -> EvidenceItem | None:
+    """The thumbnail made of ``item`` earlier, if any."""
+    found: EvidenceItem | None = (
+        item.derivatives.filter(derivation_tool__contains="thumbnail").order_by("pk").first()
+    )
+    return found
+
+
+def evidence_thumbnail(
+    *, actor: Any, item: EvidenceItem, reason: str, ip: str = ""
+) -> EvidenceItem:
+    """The thumbnail of a photo, made once (on upload, or on first view of an older item)."""
+    return thumbnail_of(item) or evidence_derive_thumbnail(
+        actor=actor, item=item, reason=reason, ip=ip
+    )
+
+
+def evidence_set_legal_hold(
+    *, actor: Any, item: EvidenceItem, hold: bool, reason: str
+) -> EvidenceItem:
+    """Place or release a legal hold, with the reason in the audit log. (Evidence is never
+    deleted anyway; the hold records that a court or counsel asked for it to be kept.)"""
+    reason = _check_reason(reason)
+    with transaction.atomic():
+        current: EvidenceItem = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        if current.legal_hold == hold:
+            state = "under" if hold else "not under"
+            raise EvidenceError(f"The item is already {state} a legal hold.", field="hold")
+        current.legal_hold = hold
+        current.save(update_fields=["legal_hold"])  # audited: legal_hold before and after
+        audit.record(
+            audit.AuditAction.UPDATE,
+            obj=current,
+            reason=f"legal hold {'placed' if hold else 'released'}: {reason}",
+            actor=actor,
+        )
+    return current
 
 
 @dataclass(frozen=True)
