@@ -26,7 +26,7 @@ from PIL import Image
 
 import tests.matrix as matrix_package
 from conftest import sign_in
-from tests.matrix.base import Case, Ctx
+from tests.matrix.base import Case, Ctx, event_at
 from vigil.accounts import services
 from vigil.accounts.models import ApiToken, RoleAssignment, User
 from vigil.api.api import api
@@ -64,20 +64,7 @@ PERSON_SCHOOLS = {
 
 def _event(ctx: Ctx) -> Event:
     """One open event at the target school (created once per test)."""
-    now = timezone.now()
-    event, _ = Event.objects.get_or_create(
-        source="matrix",
-        source_event_id=f"matrix-{ctx.school.slug}",
-        defaults={
-            "event_type": "door_forced",
-            "severity": 4,
-            "title": "Door forced",
-            "school": ctx.school,
-            "occurred_at": now,
-            "received_at": now,
-            "updated_at": now,
-        },
-    )
+    event: Event = event_at(ctx, "console")
     return event
 
 
@@ -852,8 +839,6 @@ def _vis(ctx: Ctx) -> dict[str, Any]:
     if cached is not None:
         return cached
     from datetime import date, time, timedelta
-
-    from django.utils import timezone
 
     from vigil.visitors import services as vs
     from vigil.visitors.choices import Decision, IdSource, WatchKind

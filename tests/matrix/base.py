@@ -44,3 +44,28 @@ class Case:
     needs_kb: bool = False  # make knowledge-base records (vigil.sites.tests.factories) first
     out_of_scope: int = 404  # the status when the target school is outside the role's scope
     district_only: int | None = None  # the status for holders of the action at some schools only
+
+
+def event_at(
+    ctx: Ctx, key: str, *, event_type: str = "door_forced", severity: int = 4, title: str = ""
+) -> Any:
+    """One open event at the target school, made once per test and ``key``."""
+    from django.utils import timezone
+
+    from vigil.events.models import Event
+
+    now = timezone.now()
+    event, _ = Event.objects.get_or_create(
+        source="matrix",
+        source_event_id=f"matrix-{key}-{ctx.school.slug}",
+        defaults={
+            "event_type": event_type,
+            "severity": severity,
+            "title": title or "Door forced",
+            "school": ctx.school,
+            "occurred_at": now,
+            "received_at": now,
+            "updated_at": now,
+        },
+    )
+    return event

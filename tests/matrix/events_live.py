@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
-from tests.matrix.base import Case, Ctx
+from tests.matrix.base import Case, Ctx, event_at
 from vigil.accounts.models import User
 from vigil.core.permissions import Action
 from vigil.events.models import Event
@@ -16,20 +15,7 @@ from vigil.events.models import Event
 
 def _event(ctx: Ctx) -> Event:
     """One open event at the target school (created once per test)."""
-    now = timezone.now()
-    event, _ = Event.objects.get_or_create(
-        source="matrix-live",
-        source_event_id=f"matrix-live-{ctx.school.slug}",
-        defaults={
-            "event_type": "door_forced",
-            "severity": 4,
-            "title": "Door forced",
-            "school": ctx.school,
-            "occurred_at": now,
-            "received_at": now,
-            "updated_at": now,
-        },
-    )
+    event: Event = event_at(ctx, "live")
     return event
 
 

@@ -12,7 +12,7 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.matrix.base import Case, Ctx
+from tests.matrix.base import Case, Ctx, event_at
 from vigil.core.permissions import Action
 from vigil.events.models import Event
 from vigil.integrations.outbound.models import (
@@ -26,20 +26,7 @@ _M = Action.INTEGRATIONS_MANAGE
 
 
 def _event(ctx: Ctx) -> Event:
-    now = timezone.now()
-    event, _ = Event.objects.get_or_create(
-        source="matrix",
-        source_event_id=f"matrix-outbound-{ctx.school.slug}",
-        defaults={
-            "event_type": "fire",
-            "severity": 5,
-            "title": "Fire alarm",
-            "school": ctx.school,
-            "occurred_at": now,
-            "received_at": now,
-            "updated_at": now,
-        },
-    )
+    event: Event = event_at(ctx, "outbound", event_type="fire", severity=5, title="Fire alarm")
     return event
 
 

@@ -287,6 +287,28 @@ def changes_after(user: Any, after: int, *, limit: int = BATCH) -> tuple[int, li
     return changes[-1][0], rows(_visible(user).filter(pk__in=ids).order_by("pk"))
 
 
+# The feed keeps this many of its newest rows (``prune_feed``, run by ``vigil rules tick``); a
+# console whose position is older than the oldest kept row is told to reload (``gone``).
+FEED_KEPT = 100_000
+
+
+def prune_feed(*, keep: int = FEED_KEPT) -> int:
+    """Delete all but the newest ``keep`` rows of the change feed; the number deleted."""
+    newest = EventChange.objects.order_by("-id").values_list("id", flat=True).first()
+    if newest is None or newest <= keep:
+        return 0
+    deleted, _ = EventChange.objects.filter(id__lte=newest - keep).delete()
+    return deleted
+
+
+def gone(after: int) -> bool:
+    """Were changes after ``after`` pruned before this console saw them?"""
+    if after <= 0:
+        return False
+    oldest = EventChange.objects.order_by("id").values_list("id", flat=True).first()
+    return oldest is not None and oldest > after + 1
+
+
 def sse(position: int, rows: list[Row]) -> bytes:
     data = json.dumps({"position": position, "events": rows}, separators=(",", ":"))
     return f"id: {position}\nevent: events\ndata: {data}\n\n".encode()
@@ -306,6 +328,9 @@ async def stream(
     fetch = sync_to_async(changes_after)
     start = last_sent = now()
     yield b"retry: 1000\n\n"
+    if await sync_to_async(gone)(after):
+        yield b"event: reset\ndata: {}\n\n"  # the client reloads the whole console
+        return
     while now() - start < seconds:
         new_position, rows = await fetch(user, after)
         if new_position != after:

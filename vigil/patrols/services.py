@@ -103,7 +103,9 @@ class ScanOutcome:
 
 # --- the patrol model of a shift, prepared once per process --------------------------------
 
-_MODELS: OrderedDict[int, PatrolModel] = OrderedDict()
+# Keyed by shift id and seed: a recycled id (a test database, a restored backup) never picks
+# up another shift's model.
+_MODELS: OrderedDict[tuple[int, int], PatrolModel] = OrderedDict()
 _MODELS_KEPT = 64
 
 
@@ -115,13 +117,14 @@ def _problem(shift: Shift, graph: PatrolGraph) -> Problem:
 
 
 def _model(shift: Shift) -> PatrolModel:
-    model = _MODELS.get(shift.pk)
+    key = (shift.pk, shift.seed)
+    model = _MODELS.get(key)
     if model is None:
         model = prepare(_problem(shift, graph_from_json(shift.graph)))
-        _MODELS[shift.pk] = model
+        _MODELS[key] = model
         while len(_MODELS) > _MODELS_KEPT:
             _MODELS.popitem(last=False)
-    _MODELS.move_to_end(shift.pk)
+    _MODELS.move_to_end(key)
     return model
 
 
@@ -258,7 +261,7 @@ def shift_end(*, actor: Any, shift: Shift, now: datetime | None = None) -> Shift
         current.next_node = ""
         current.next_reason = ""
         current.save()
-    _MODELS.pop(current.pk, None)
+    _MODELS.pop((current.pk, current.seed), None)
     return current
 
 

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from vigil.accounts.models import User
 from vigil.core import context
-from vigil.events import fanout
+from vigil.events import fanout, live
 from vigil.events.choices import EventStatus
 from vigil.events.models import Event
 from vigil.rules import engine
@@ -60,6 +60,7 @@ def tick(*, now: datetime) -> TickResult:
     with transaction.atomic():
         escalated = escalate_due(now=now)
         ended = end_quiet_floods(now=now)
+    live.prune_feed()
     return TickResult(escalated, ended)
 
 

@@ -118,6 +118,31 @@ def test_every_change_of_an_event_appends_to_the_feed_in_order() -> None:
     assert live.position() > start
 
 
+def test_the_feed_keeps_its_newest_rows_and_a_console_behind_them_is_told_to_reload() -> None:
+    _event("cedar-hollow-hs", "Door seen by the console")
+    start = live.position()
+    for n in range(5):
+        _event("cedar-hollow-hs", f"Door {n}")
+    newest = live.position()
+    older = EventChange.objects.filter(id__lte=newest - 2).count()
+    assert live.prune_feed(keep=2) == older
+    assert list(EventChange.objects.values_list("id", flat=True)) == [newest - 1, newest]
+    assert live.gone(start)
+    assert not live.gone(newest - 2)
+    assert not live.gone(0)  # a fresh console starts from the state, not from the feed
+
+    officer = _user("officer")
+
+    async def first_event() -> str:
+        chunks = live.stream(officer, start, seconds=1, poll=0.01)
+        text = ""
+        async for chunk in chunks:
+            text += chunk.decode()
+        return text
+
+    assert async_to_sync(first_event)() == "retry: 1000\n\nevent: reset\ndata: {}\n\n"
+
+
 # --- Dispatch ------------------------------------------------------------------------------
 
 

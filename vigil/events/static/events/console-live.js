@@ -193,6 +193,8 @@
         apply(snapshot.events, false);
         source = new EventSource(root.getAttribute("data-stream-url") + "?after=" + snapshot.position);
         source.addEventListener("events", function (e) { apply(JSON.parse(e.data).events, true); });
+        // Our position was pruned from the feed: only a fresh page is exact.
+        source.addEventListener("reset", function () { source.close(); location.reload(); });
         source.onopen = function () { say("Live"); root.setAttribute("data-live", "on"); };
         source.onerror = function () {
           root.setAttribute("data-live", "off");
