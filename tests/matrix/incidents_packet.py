@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.matrix.base import Case, Ctx
 from tests.matrix.evidence import photo_bytes
@@ -29,7 +32,13 @@ def _report(ctx: Ctx) -> Report:
     report = services.report_create(
         actor=author,
         school=ctx.school,
-        draft=services.ReportDraft(title="Matrix packet report", location_text="Gym"),
+        draft=services.ReportDraft(
+            title="Matrix packet report",
+            location_text="Gym",
+            occurred_start=timezone.now() - timedelta(hours=1),
+            nibrs=("290",),
+            narrative="The gym door glass was broken when I arrived at 07:10.",
+        ),
     )
     item = evidence.evidence_ingest(
         actor=author,
@@ -39,6 +48,8 @@ def _report(ctx: Ctx) -> Report:
         reason="Photographed at the scene",
     )
     services.report_attach(actor=author, report=report, item=item)
+    # Submitted: a draft is its author's alone, so nobody else could export it.
+    services.report_submit(actor=author, report=report)
     return report
 
 

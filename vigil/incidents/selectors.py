@@ -1,0 +1,329 @@
+"""Reads of incident reports: the reports a person may see, searched and filtered.
+
+Every read starts from ``Report.objects.restrict(user, Action.INCIDENTS_VIEW)``. On top of the
+school scope, a draft is its author's alone: until it is submitted nobody else sees it — not a
+supervisor, not the director (a draft is a notebook, not a record). A returned report has been
+submitted once and stays visible to those who saw it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from vigil.core.permissions import Action
+from vigil.incidents import search
+from vigil.incidents.choices import PersonRole, ReportStatus, Scheme, SchoolCategory
+from vigil.incidents.codes import nibrs
+from vigil.incidents.models import Classification, InvolvedPerson, Report
+from vigil.sites.models import School
+
+
+def visible_reports(user: Any, action: Action = Action.INCIDENTS_VIEW) -> QuerySet[Report]:
+    """Reports at schools where ``user`` holds ``action``; drafts only to their author."""
+    reports: QuerySet[Report] = Report.objects.restrict(user, action)
+    author_id = user.pk if getattr(user, "is_authenticated", False) else None
+    return reports.filter(~Q(status=ReportStatus.DRAFT) | Q(author_id=author_id))
+
+
+def code_scheme(code: str) -> str | None:
+    """Which scheme a classification code belongs to (school categories win a tie), or None."""
+    if code in SchoolCategory.values:
+        return str(Scheme.SCHOOL)
+    if code in nibrs():
+        return str(Scheme.NIBRS)
+    return None
+
+
+def _filtered(
+    user: Any,
+    *,
+    school_ids: list[int] | None,
+    code: str,
+    area_id: int | None,
+    person_role: str,
+    since: datetime | None,
+    until: datetime | None,
+    action: Action,
+    correlated: bool = False,
+) -> QuerySet[Report]:
+    """The reports in ``user``'s scope matching every filter but the state and the words
+    (and before the draft rule, which depends on the state).
+
+    A type is written ``pk IN (reports with that code)`` (a few percent of reports: SQLite may
+    start from that list), or with ``correlated`` (words given: the query is driven from the
+    words' matches) as ``EXISTS`` probed per report, so no list is built for every count. A
+    role (in a third of reports or more) is always an ``EXISTS``.
+    """
+    reports: QuerySet[Report] = Report.objects.restrict(user, action)
+    if school_ids is not None:
+        reports = reports.filter(school_id__in=school_ids)
+    if code:
+        scheme = code_scheme(code)
+        if scheme is None:
+            reports = reports.none()
+        else:
+            codes = Classification.objects.filter(scheme=scheme, code=code)
+            if correlated:
+                reports = reports.filter(Exists(codes.filter(report_id=OuterRef("pk"))))
+            else:
+                reports = reports.filter(pk__in=codes.values("report_id"))
+    if area_id is not None:
+        reports = reports.filter(area_id=area_id)
+    if person_role:
+        if person_role in PersonRole.values:
+            reports = reports.filter(
+                Exists(InvolvedPerson.objects.filter(report_id=OuterRef("pk"), role=person_role))
+            )
+        else:
+            reports = reports.none()
+    if since is not None:
+        # Overlap: it had not ended before ``since`` (an open-ended one counts from its start).
+        reports = reports.filter(
+            Q(occurred_end__gte=since) | Q(occurred_end__isnull=True, occurred_start__gte=since)
+        )
+    if until is not None:
+        reports = reports.filter(occurred_start__lt=until)
+    return reports
+
+
+def _in_state(reports: QuerySet[Report], user: Any, status: str) -> QuerySet[Report]:
+    """``reports`` in one state, with the draft rule written for that state: a draft only as
+    its author's (``author_id = me``, which the (status, author) index answers directly)."""
+    if status not in ReportStatus.values:
+        return reports.none()
+    if status == ReportStatus.DRAFT:
+        author_id = user.pk if getattr(user, "is_authenticated", False) else None
+        return reports.filter(status=status, author_id=author_id)
+    return reports.filter(status=status)
+
+
+def search_reports(
+    user: Any,
+    *,
+    text: str = "",
+    school_ids: list[int] | None = None,
+    status: str = "",
+    code: str = "",
+    area_id: int | None = None,
+    person_role: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    action: Action = Action.INCIDENTS_VIEW,
+    how: str = search.LIST,
+) -> QuerySet[Report]:
+    """The reports ``user`` may see that match every filter given, newest first.
+
+    - ``text``: every word must appear in the number, title, narrative, actions taken or
+      location text (never in people's names); ``word*`` matches a prefix.
+    - ``code``: a NIBRS offence code or a school category code.
+    - ``person_role``: reports naming at least one person in that role.
+    - ``since``/``until``: reports whose occurrence (start..end) overlaps [since, until).
+
+    Unknown ``status``, ``code`` or ``person_role`` values match nothing (never everything).
+    ``action`` narrows the schools to where the user holds it (the daily log passes
+    ``INCIDENTS_EXPORT``). ``how`` is a plan hint for the words on SQLite, not a filter (see
+    ``search.ReportMatch``; the list page takes it from ``StatusCounts.words_plan``).
+    """
+    reports = _filtered(
+        user,
+        school_ids=school_ids,
+        code=code,
+        area_id=area_id,
+        person_role=person_role,
+        since=since,
+        until=until,
+        action=action,
+        correlated=bool(search.terms(text)),
+    )
+    if status:
+        reports = _in_state(reports, user, status)
+    else:
+        author_id = user.pk if getattr(user, "is_authenticated", False) else None
+        reports = reports.filter(~Q(status=ReportStatus.DRAFT) | Q(author_id=author_id))
+    matches = search.matching(text, how=how)
+    if matches is not None:
+        reports = reports.filter(matches)
+    return reports.order_by("-written_at", "-pk")
+
+
+def with_list_details(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """What a row of the list shows, in a fixed number of queries whatever the page size."""
+    return reports.select_related("school", "area", "author").prefetch_related("classifications")
+
+
+# The list's newest-first index (migration 0003).
+NEWEST_INDEX = "incidents_report_newest"
+# From this many matches on, the page's rows are chosen by reading that index (SQLite).
+MANY_ROWS = 1000
+
+
+def list_rows(
+    reports: QuerySet[Report], start: int, stop: int, *, many: bool = False
+) -> QuerySet[Report]:
+    """Rows ``start:stop`` of ``reports`` (newest first) with what a row of the list shows.
+
+    ``many``: the caller knows at least ``MANY_ROWS`` reports match (from the counts). Then,
+    on SQLite, the rows are chosen by reading the newest-first index and stopping at ``stop``
+    (``INDEXED BY``): its planner would otherwise prefer a school or state index, read every
+    report of that school and sort them all. PostgreSQL's planner weighs the ``LIMIT`` itself.
+    """
+    if many and connection.vendor == "sqlite":
+        try:
+            sql, params = reports.values("pk")[start:stop].query.sql_with_params()
+        except EmptyResultSet:
+            return reports.none()
+        table = f"FROM {connection.ops.quote_name(Report._meta.db_table)}"
+        if table in sql:
+            sql = sql.replace(table, f"{table} INDEXED BY {NEWEST_INDEX}", 1)
+            # Django-compiled SQL and a constant index name; every value is a bound parameter.
+            chosen = Report.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611
+            return with_list_details(chosen.order_by("-written_at", "-pk"))
+    return with_list_details(reports)[start:stop]
+
+
+# Counts stop here: the chips say "1,000+" beyond it. Counting every match of a common word
+# among 200,000 reports costs more than the page itself; a bounded count costs at most this.
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """How many of the matching reports are in each state (for the chips above the list).
+
+    A state whose count reached ``cap`` is in ``capped``: its count means "at least".
+    ``by_status`` holds the states with at least one report. ``many_words`` /
+    ``common_words``: at least ``search.MANY_MATCHES`` / ``search.COMMON_MATCHES`` reports hold
+    the words (SQLite; False without words).
+    """
+
+    total: int
+    by_status: dict[str, int]
+    capped: frozenset[str] = frozenset()
+    cap: int = COUNT_CAP
+    many_words: bool = False
+    common_words: bool = False
+
+    def words_plan(self, status: str = "") -> str:
+        """How the page's query should join the words (``search.ReportMatch``, SQLite).
+
+        - a common word (``search.COMMON_MATCHES`` reports) and ``MANY_ROWS`` matches: the page
+          reads the newest-first index (``list_rows``) and probes each row in the FTS index;
+          a few dozen probes find 25 rows, and the match list is never built;
+        - many reports hold the words: the same index, testing each row against the match
+          list (built once; cheaper than probing when matches are sparser);
+        - otherwise look up the (few) matches and sort them.
+        """
+        if self.common_words and self.count_of(status) >= MANY_ROWS:
+            return search.PROBE
+        return search.SCAN if self.many_words else search.LIST
+
+    @property
+    def total_capped(self) -> bool:
+        return bool(self.capped)
+
+    def count_of(self, status: str = "") -> int:
+        return self.by_status.get(status, 0) if status else self.total
+
+    def is_capped(self, status: str = "") -> bool:
+        return status in self.capped if status else self.total_capped
+
+    def display(self, status: str = "") -> str:
+        """``"25"``, ``"1,000+"``; the "All" figure is a sum, so ``"2,340+"`` means at least."""
+        count = self.count_of(status)
+        return f"{count:,}+" if self.is_capped(status) else f"{count:,}"
+
+    def chips(self) -> list[tuple[str, str, int]]:
+        return [
+            (value, str(label), self.by_status.get(value, 0))
+            for value, label in ReportStatus.choices
+        ]
+
+
+def _bounded_counts(
+    per_state: dict[str, tuple[str, list[Any]]], cap: int, text: str = ""
+) -> StatusCounts:
+    """One query: a bounded count per state (each a scalar subquery), and on SQLite whether
+    many reports hold the words."""
+    parts = list(per_state.values())
+    for at_least in (search.MANY_MATCHES, search.COMMON_MATCHES):
+        flag = search.many_matches_sql(text, at_least)
+        parts.append(flag if flag is not None else ("0", []))
+    sql = "SELECT " + ", ".join(part for part, _params in parts)
+    params = [value for _part, part_params in parts for value in part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    found = dict(zip(per_state, (min(int(n), cap + 1) for n in row[:-2]), strict=True))
+    capped = frozenset(state for state, n in found.items() if n > cap)
+    by_status = {state: min(n, cap) for state, n in found.items() if n}
+    return StatusCounts(
+        total=sum(by_status.values()),
+        by_status=by_status,
+        capped=capped,
+        cap=cap,
+        many_words=bool(row[-2]),
+        common_words=bool(row[-1]),
+    )
+
+
+def status_counts(reports: QuerySet[Report], *, cap: int | None = None) -> StatusCounts:
+    """Counts per state of ``reports`` (any queryset of them), each stopped at ``cap``
+    (default ``COUNT_CAP``)."""
+    cap = COUNT_CAP if cap is None else cap
+    return _bounded_counts(
+        {
+            value: search.bounded_count_sql(reports.filter(status=value), "", cap + 1)
+            for value in ReportStatus.values
+        },
+        cap,
+    )
+
+
+def report_counts(
+    user: Any,
+    *,
+    text: str = "",
+    school_ids: list[int] | None = None,
+    code: str = "",
+    area_id: int | None = None,
+    person_role: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    action: Action = Action.INCIDENTS_VIEW,
+    cap: int | None = None,
+) -> StatusCounts:
+    """Counts per state of what ``search_reports`` finds with these filters (any state), each
+    stopped at ``cap`` (default ``COUNT_CAP``), in one query whose cost is bounded by ``cap``
+    rather than by the number of matches."""
+    cap = COUNT_CAP if cap is None else cap
+    reports = _filtered(
+        user,
+        school_ids=school_ids,
+        code=code,
+        area_id=area_id,
+        person_role=person_role,
+        since=since,
+        until=until,
+        action=action,
+        correlated=bool(search.terms(text)),
+    )
+    return _bounded_counts(
+        {
+            value: search.bounded_count_sql(_in_state(reports, user, value), text, cap + 1)
+            for value in ReportStatus.values
+        },
+        cap,
+        text,
+    )
+
+
+def schools_for(user: Any, action: Action = Action.INCIDENTS_VIEW) -> QuerySet[School]:
+    schools: QuerySet[School] = School.objects.restrict(user, action).order_by("name")
+    return schools
