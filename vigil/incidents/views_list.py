@@ -243,7 +243,6 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "page_query": _query_without(request, "page"),
         "can_export": has_action(request.user, Action.INCIDENTS_EXPORT),
         "can_write": has_action(request.user, Action.INCIDENTS_WRITE),
-        "can_write": has_action(request.user, Action.INCIDENTS_WRITE),
         "more_count": sum(1 for name in MORE_FILTERS if request.GET.get(name)),
         # Open when a folded filter is set (the state has its chips) or has an error.
         "more_open": any(request.GET.get(name) for name in MORE_FILTERS if name != "status")
