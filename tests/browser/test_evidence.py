@@ -66,6 +66,11 @@ def test_officer_uploads_views_and_supervisor_downloads(
     phone.get_by_role("button", name="Show the photo").click()
     thumbnail = phone.locator("img.ev-thumb")
     thumbnail.wait_for()
+    # The element appears before its image has loaded: wait for the pixels, not the tag.
+    phone.wait_for_function(
+        "() => { const i = document.querySelector('img.ev-thumb');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
     size = phone.evaluate(
         "() => { const i = document.querySelector('img.ev-thumb');"
         " return [i.naturalWidth, i.naturalHeight]; }"
