@@ -265,6 +265,11 @@ def shift_end(*, actor: Any, shift: Shift, now: datetime | None = None) -> Shift
     return current
 
 
+def stop_labels(shift: Shift) -> dict[str, str]:
+    """The stops of a shift's planned graph, by node id, with the names people read."""
+    return {str(raw["id"]): str(raw["label"]) for raw in shift.graph["nodes"]}
+
+
 def active_shift(user: Any) -> Shift | None:
     shift: Shift | None = (
         Shift.objects.filter(officer=user, status=ShiftStatus.ACTIVE)
@@ -307,7 +312,7 @@ def has_camera(node: str) -> bool:
 
 def next_stop(shift: Shift) -> NextStop:
     """The stop the phone shows now (chosen at the last check-in)."""
-    labels = {raw["id"]: raw["label"] for raw in shift.graph["nodes"]}
+    labels = stop_labels(shift)
     lat, lng = _node_position(shift, shift.next_node)
     busy = (shift.plan.get("calendar") or {}).get(shift.next_node, "")
     return NextStop(
@@ -396,7 +401,7 @@ def scan_record(
         raise PatrolError("Start a shift before checking in.", field="tag")
     if school_id != shift.school_id:
         raise PatrolError("This tag belongs to another school.", field="tag")
-    labels = {raw["id"]: raw["label"] for raw in shift.graph["nodes"]}
+    labels = stop_labels(shift)
     if node not in labels:
         raise PatrolError("This checkpoint is not in your patrol zone.", field="tag")
     client_id = client_id.strip()[:64]
@@ -524,7 +529,7 @@ def checklist_submit(
     now = now or timezone.now()
     if shift.officer_id != actor.pk or shift.status != ShiftStatus.ACTIVE:
         raise PatrolError("This is not your active shift.")
-    labels = {raw["id"]: raw["label"] for raw in shift.graph["nodes"]}
+    labels = stop_labels(shift)
     if node not in labels:
         raise PatrolError("This checkpoint is not in your patrol zone.", field="node")
     items = {i.key: i for i in checklist.items_for(stop_kind(node), has_camera=has_camera(node))}
@@ -647,7 +652,7 @@ def camera_attest(
         raise PatrolError("This is not your active shift.")
     if shift.mode != PatrolMode.VIDEO:
         raise PatrolError("Camera views are attested on a video patrol.", field="node")
-    labels = {raw["id"]: raw["label"] for raw in shift.graph["nodes"]}
+    labels = stop_labels(shift)
     if node not in labels:
         raise PatrolError("This camera is not on your tour.", field="node")
     observation = observation.strip()

@@ -137,7 +137,7 @@ def tag(request: HttpRequest, token: str) -> HttpResponse:
     shift = services.active_shift(request.user)
     label = ""
     if shift is not None:
-        label = next((n["label"] for n in shift.graph["nodes"] if n["id"] == node), "")
+        label = services.stop_labels(shift).get(node, "")
     return render(
         request,
         "patrols/tag.html",
@@ -201,7 +201,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
 def check(request: HttpRequest, node: str) -> HttpResponse:
     """The checklist of the stop just checked in at; failures become findings."""
     shift = _my_shift(request)
-    label = next((n["label"] for n in shift.graph["nodes"] if n["id"] == node), None)
+    label = services.stop_labels(shift).get(node)
     if label is None:
         raise Http404("Not a stop of this shift.")
     kind = services.stop_kind(node)
