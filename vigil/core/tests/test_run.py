@@ -17,3 +17,14 @@ def test_receivers_start_only_when_enabled() -> None:
 def test_a_bad_sia_port_is_named() -> None:
     with pytest.raises(CommandError, match="VIGIL_INGEST_SIA_PORT: 'ninety' is not a port"):
         receiver_commands({"VIGIL_INGEST_SIA_PORT": "ninety"})
+
+
+def test_several_mqtt_workers_split_the_stream() -> None:
+    assert receiver_commands({"VIGIL_INGEST_MQTT": "3"}) == [
+        ["ingest", "mqtt"],
+        ["ingest", "mqtt", "--worker", "2"],
+        ["ingest", "mqtt", "--worker", "3"],
+    ]
+    assert receiver_commands({"VIGIL_INGEST_MQTT": "off"}) == []
+    with pytest.raises(CommandError, match="VIGIL_INGEST_MQTT: 'many' is not on/off"):
+        receiver_commands({"VIGIL_INGEST_MQTT": "many"})

@@ -25,14 +25,17 @@ class MqttSettings:
         return f"$share/{self.share_group}/{topic}" if self.share_group else topic
 
 
-def load() -> MqttSettings:
+def load(worker: int = 1) -> MqttSettings:
+    """The settings of ingest worker ``worker``: workers after the first add ``-N`` to the
+    client id, since the broker keeps one session per client id and they share one group."""
     url = urlsplit(os.environ.get("VIGIL_MQTT_URL", "mqtt://127.0.0.1:1883"))
+    client_id = os.environ.get("VIGIL_MQTT_CLIENT_ID", "vigil-ingest")
     return MqttSettings(
         host=url.hostname or "127.0.0.1",
         port=url.port or 1883,
         username=url.username or "",
         password=url.password or "",
-        client_id=os.environ.get("VIGIL_MQTT_CLIENT_ID", "vigil-ingest"),
+        client_id=client_id if worker == 1 else f"{client_id}-{worker}",
         share_group=os.environ.get("VIGIL_MQTT_SHARE_GROUP", "vigil"),
         frigate_prefix=os.environ.get("VIGIL_FRIGATE_TOPIC_PREFIX", "frigate"),
     )

@@ -1,8 +1,9 @@
 """`vigil run [--host H] [--port P]`: everything the embedded installation needs, in one command.
 
 Migrates the database, builds the demo district when the database is empty, starts the
-background-task worker and the event receivers that are enabled (VIGIL_INGEST_MQTT=1,
-VIGIL_INGEST_SIA_PORT=N), then serves the web app and API with uvicorn until interrupted.
+background-task worker and the event receivers that are enabled (VIGIL_INGEST_MQTT=1, or a
+number of MQTT workers to split the stream; VIGIL_INGEST_SIA_PORT=N), then serves the web app
+and API with uvicorn until interrupted.
 """
 
 from __future__ import annotations
@@ -77,8 +78,16 @@ class Command(BaseCommand):
 def receiver_commands(env: Mapping[str, str]) -> list[list[str]]:
     """The `vigil ingest …` receivers the environment enables."""
     commands = []
-    if env.get("VIGIL_INGEST_MQTT", "").lower() in {"1", "true", "yes", "on"}:
-        commands.append(["ingest", "mqtt"])
+    mqtt = env.get("VIGIL_INGEST_MQTT", "").lower()
+    if mqtt in {"true", "yes", "on"}:
+        mqtt = "1"
+    if mqtt and mqtt not in {"0", "false", "no", "off"}:
+        if not mqtt.isdigit() or not 0 < int(mqtt) <= 16:
+            raise CommandError(f"VIGIL_INGEST_MQTT: {mqtt!r} is not on/off or 1 to 16 workers")
+        commands += [
+            ["ingest", "mqtt"] if n == 1 else ["ingest", "mqtt", "--worker", str(n)]
+            for n in range(1, int(mqtt) + 1)
+        ]
     sia_port = env.get("VIGIL_INGEST_SIA_PORT", "")
     if sia_port:
         if not sia_port.isdigit() or not 0 < int(sia_port) < 65536:

@@ -1,4 +1,5 @@
-"""`vigil ingest mqtt`: run a receiver that feeds the event pipeline until stopped."""
+"""`vigil ingest mqtt [--worker N]` / `vigil ingest sia --port N`: run a receiver that feeds the
+event pipeline until stopped."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="receiver", required=True)
-        sub.add_parser("mqtt", help="Subscribe to the broker in VIGIL_MQTT_URL.")
+        mqtt = sub.add_parser("mqtt", help="Subscribe to the broker in VIGIL_MQTT_URL.")
+        mqtt.add_argument(
+            "--worker",
+            type=int,
+            default=1,
+            help="Which of several workers splitting the share group this is (client id suffix).",
+        )
         sia = sub.add_parser("sia", help="Receive SIA DC-09 frames from alarm panels.")
         sia.add_argument("--port", type=int, required=True)
         sia.add_argument("--host", default="0.0.0.0")  # noqa: S104 - panels are on the LAN
@@ -29,7 +36,9 @@ class Command(BaseCommand):
             return
         from vigil.integrations.mqtt import config, runner
 
-        settings = config.load()
+        if options["worker"] < 1:
+            raise CommandError("--worker: must be 1 or more")
+        settings = config.load(worker=options["worker"])
         problems = config.check(settings)
         if problems:
             raise CommandError("; ".join(problems))
