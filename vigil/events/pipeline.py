@@ -24,7 +24,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
-from vigil.events import fanout
+from vigil.events import bulk_insert, fanout
 from vigil.events.choices import DEFAULT_SEVERITY, EventStatus, EventType
 from vigil.events.models import DeviceMapping, Event, IntegrationCounter, RawMessage
 from vigil.rules import step as rules_step
@@ -107,15 +107,30 @@ def ingest_batch(batch: Sequence[tuple[Inbound, Normalizer]]) -> list[IngestResu
     """Ingest several messages in one transaction with a fixed number of queries.
 
     A receiver under load hands over what it has received so far and acknowledges it all after
-    this returns. If another worker stored one of the same messages at the same moment, the
-    unique constraints stop the batch; it is then split and retried, so each message still ends
-    up stored exactly once.
+    this returns. Nearly every batch holds only new messages, so it is first stored without
+    looking up which are stored already (that look-up was a sixth of a batch's time on
+    PostgreSQL); the unique key of the raw messages stops a batch holding a redelivery, and it
+    is then redone the careful way.
     """
     if not batch:
         return []
     try:
         with transaction.atomic():
-            return _ingest_batch(batch)
+            return _ingest_batch(batch, stored=set())
+    except IntegrityError:
+        return _ingest_checked(batch)
+
+
+def _ingest_checked(batch: Sequence[tuple[Inbound, Normalizer]]) -> list[IngestResult]:
+    """Ingest a batch that may repeat stored messages: skip those, store the rest once.
+
+    If another worker stored one of the same messages at the same moment, the unique
+    constraints stop the batch; it is then split and retried, so each message still ends up
+    stored exactly once.
+    """
+    try:
+        with transaction.atomic():
+            return _ingest_batch(batch, stored=_stored_keys(batch))
     except IntegrityError:
         if len(batch) == 1:
             message = batch[0][0]
@@ -124,19 +139,24 @@ def ingest_batch(batch: Sequence[tuple[Inbound, Normalizer]]) -> list[IngestResu
             ).exists():
                 count(message.source, "duplicate", message.received_at)
                 return [IngestResult(Outcome.DUPLICATE)]
-            raise
+            # Not a repeat: another worker created the same event (say Frigate's "new" and
+            # first "update" went to two workers of the share group) and has committed it by
+            # now, so this time the message finds the event and updates it.
+            with transaction.atomic():
+                return _ingest_batch(batch, stored=set())
         middle = len(batch) // 2
-        return ingest_batch(batch[:middle]) + ingest_batch(batch[middle:])
+        return _ingest_checked(batch[:middle]) + _ingest_checked(batch[middle:])
 
 
-def _ingest_batch(batch: Sequence[tuple[Inbound, Normalizer]]) -> list[IngestResult]:
+def _ingest_batch(
+    batch: Sequence[tuple[Inbound, Normalizer]], stored: set[tuple[str, str]]
+) -> list[IngestResult]:
     results: list[IngestResult | None] = [None] * len(batch)
     tally: Counter[tuple[str, str]] = Counter()
     last_detail: dict[tuple[str, str], str] = {}
     at = max(message.received_at for message, _ in batch)
 
     # Redeliveries: already stored, or repeated within this batch.
-    stored = _stored_keys(batch)
     seen: set[tuple[str, str]] = set()
     fresh: list[int] = []
     for i, (message, _) in enumerate(batch):
@@ -175,14 +195,16 @@ def _ingest_batch(batch: Sequence[tuple[Inbound, Normalizer]]) -> list[IngestRes
             dedupe_key=message.dedupe_key[:128],
             error=error,
         )
-    RawMessage.objects.bulk_create(list(raws.values()))
 
+    # Events first, so each raw message is inserted already pointing at its event: one insert
+    # per table instead of an insert and a bulk update (the update was a third of a batch's
+    # time). Both happen in the one transaction, so the order is invisible to readers.
     events = _upsert_events(batch, normalized)
     for i, (event, created) in events.items():
         raws[i].event = event
         results[i] = IngestResult(Outcome.CREATED if created else Outcome.UPDATED, event.pk)
         tally[(batch[i][0].source, "accepted")] += 1
-    RawMessage.objects.bulk_update([raws[i] for i in events], ["event"])
+    bulk_insert.insert(list(raws.values()))
     fanout.events_changed(event.pk for event, _ in events.values())
 
     for (source, name), n in tally.items():
@@ -200,6 +222,16 @@ def _stored_keys(batch: Sequence[tuple[Inbound, Normalizer]]) -> set[tuple[str, 
     return set(RawMessage.objects.filter(query).values_list("source", "dedupe_key"))
 
 
+def _stored_events(ids: dict[str, set[str]]) -> dict[tuple[str, str], Event]:
+    """The stored events of these source ids, locked for this transaction, by (source, id)."""
+    query = Q()
+    for source, source_ids in ids.items():
+        query |= Q(source=source, source_event_id__in=sorted(source_ids))
+    return {
+        (e.source, e.source_event_id): e for e in Event.objects.select_for_update().filter(query)
+    }
+
+
 def _upsert_events(
     batch: Sequence[tuple[Inbound, Normalizer]], normalized: dict[int, Normalized]
 ) -> dict[int, tuple[Event, bool]]:
@@ -213,13 +245,7 @@ def _upsert_events(
         ids.setdefault(source, set()).add(n.source_event_id[:200])
         if n.device:
             devices.setdefault(source, set()).add(n.device)
-    existing_query = Q()
-    for source, source_ids in ids.items():
-        existing_query |= Q(source=source, source_event_id__in=sorted(source_ids))
-    known: dict[tuple[str, str], Event] = {
-        (e.source, e.source_event_id): e
-        for e in Event.objects.select_for_update().filter(existing_query)
-    }
+    known = _stored_events(ids)
     mapping_query = Q()
     for source, names in devices.items():
         mapping_query |= Q(source=source, external_id__in=sorted(names))
@@ -270,7 +296,7 @@ def _upsert_events(
         if key in known:
             changed[id(event)] = event
     rules_step.before_persist(new, changed, outcome)  # drills, severity, floods, correlation
-    Event.objects.bulk_create(list(new.values()))
+    bulk_insert.insert(list(new.values()), returning_pk=True)
     if changed:
         Event.objects.bulk_update(
             list(changed.values()),

@@ -176,3 +176,27 @@ def test_a_message_stored_meanwhile_by_another_worker_is_a_duplicate(
     )
     assert [r.outcome for r in results] == [pipeline.Outcome.CREATED, pipeline.Outcome.DUPLICATE]
     assert (RawMessage.objects.count(), Event.objects.count()) == (2, 2)
+
+
+def test_an_event_created_meanwhile_by_another_worker_is_updated_not_lost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two workers of a share group can get the first two messages of one event at once."""
+    first = pipeline.ingest(
+        _inbound({"id": "e1", "type": "fire", "title": "Fire"}, "k1"), _normalize
+    )
+    real = pipeline._stored_events
+    looked: list[int] = []
+
+    def not_yet_committed(ids: dict[str, set[str]]) -> dict[tuple[str, str], Event]:
+        looked.append(1)  # the other worker's event is invisible until it commits
+        return {} if len(looked) <= 2 else real(ids)
+
+    monkeypatch.setattr(pipeline, "_stored_events", not_yet_committed)
+    update = _inbound({"id": "e1", "type": "fire", "title": "Fire, spreading"}, "k2")
+    result = pipeline.ingest(update, _normalize)
+
+    assert result.outcome == pipeline.Outcome.UPDATED
+    assert result.event_id == first.event_id
+    assert Event.objects.get().title == "Fire, spreading"
+    assert RawMessage.objects.filter(event=Event.objects.get()).count() == 2

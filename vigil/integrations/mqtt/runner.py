@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError
 from django.utils import timezone
 from paho.mqtt.client import topic_matches_sub
 
@@ -54,12 +54,22 @@ def routes(settings: MqttSettings) -> list[Route]:
 def handle(
     all_routes: list[Route], messages: list[tuple[str, bytes]]
 ) -> list[pipeline.IngestResult]:
-    """Route each message to its normaliser and store them all in one transaction."""
-    close_old_connections()
+    """Route each message to its normaliser and store them all in one transaction.
+
+    The worker keeps its database connection from batch to batch: closing it after each one,
+    as requests do (CONN_MAX_AGE 0), cost 15 ms a batch on SQLite. A broken connection is never
+    reused, because any database error stops the worker (``run``).
+    """
     now = timezone.now()
     batch: list[tuple[pipeline.Inbound, pipeline.Normalizer]] = []
+    # A batch repeats a handful of topics; paho's topic_matches_sub builds a matcher per call.
+    route_of: dict[str, Route | None] = {}
     for topic, payload in messages:
-        route = next((r for r in all_routes if topic_matches_sub(r.topic, topic)), None)
+        if topic not in route_of:
+            route_of[topic] = next(
+                (r for r in all_routes if topic_matches_sub(r.topic, topic)), None
+            )
+        route = route_of[topic]
         if route is None:
             continue
         # A QoS 1 redelivery repeats topic and payload byte for byte: that is the dedupe key.

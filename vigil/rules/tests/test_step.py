@@ -383,7 +383,9 @@ def test_the_batch_path_costs_a_fixed_number_of_queries(place: Place) -> None:
     _every_rule(place)
     small = _queries(_batch(20, 0))
     large = _queries(_batch(80, 1000))
-    assert small == large == 28
+    # PostgreSQL writes the new raw messages with COPY, which Django's query capture does not
+    # see; SQLite writes them with one executemany, which it counts once.
+    assert small == large == (25 if connection.vendor == "postgresql" else 26)
 
 
 def test_without_rules_the_step_adds_four_queries() -> None:
