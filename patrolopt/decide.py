@@ -27,7 +27,7 @@ in discrete environments").
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -335,3 +335,17 @@ def _toward_post(
     reason = _reason(model, v, a, dwell, last, len(reachable)) + f"; then {label}"
     step = Step(node=graph.nodes[v].id, arrival_s=a, dwell_s=dwell, reason=reason)
     return Decision(step=step, node=v, commitment=mine, safe_moves=len(reachable))
+
+
+def next_post(model: PatrolModel, posts: list[FixedPost], now: float) -> FixedPost | None:
+    """The officer's next post once it is time to stop patrolling for it."""
+    if posts and now >= model.post_entry(posts[0]):
+        return posts[0]
+    return None
+
+
+def seen_by_others(model: PatrolModel, commit: Commitment, posts: list[FixedPost]) -> Commitment:
+    """An officer's commitment as the others must count on it (cut by its next post)."""
+    if not posts or not commit.in_rotation:
+        return commit
+    return replace(commit, first=model.with_absence(commit.first, posts[0]))

@@ -6,7 +6,8 @@ positions and the last-visit times alone, with the same randomised deadline-awar
 :func:`patrolopt.solver.solve` (see :mod:`patrolopt.decide`): every other officer is
 assumed to rejoin the optimal tour from where it is heading, at the rotation with the most
 slack, and the asking officer gets a uniformly random move among those that keep every
-deadline (or, when none can any more, the move that catches up fastest).
+deadline (or, when none can any more, the move that catches up fastest). Fixed posts of the
+problem are kept as by ``solve``: an officer whose post is near heads for it and stands it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from patrolopt.decide import Commitment, decide
+from patrolopt.decide import Commitment, commitment_at, decide, next_post, seen_by_others
 from patrolopt.model import PatrolModel
 from patrolopt.plan import Step
 
@@ -105,14 +106,30 @@ def next_stop(state: OnlineState, *, seed: int) -> Step:
         _best_commitment(model, graph.index[p.node], max(p.free_at_s, now), last, now)
         for p in state.positions
     ]
+    # Fixed posts not over yet, per officer: the asking officer heads for its next one when it
+    # is time (and stands it), and the others' visits are counted as cut by theirs, exactly as
+    # in ``solve``.
+    posts = [
+        [p for p in model.problem.posts_of(officer.id) if p.end_s > now]
+        for officer in model.problem.officers
+    ]
+    mine = posts[state.officer]
+    post = next_post(model, mine, now)
+    if post is not None:
+        commits[state.officer] = commitment_at(
+            model, graph.index[post.node], post.end_s, in_rotation=False
+        )
     decision = decide(
         model,
         now=now,
         u=graph.index[me.node],
         mine=commits[state.officer],
-        others=[c for i, c in enumerate(commits) if i != state.officer],
+        others=[
+            seen_by_others(model, c, posts[i]) for i, c in enumerate(commits) if i != state.officer
+        ],
         last=last,
-        post=None,
+        post=post,
         rng=np.random.default_rng(seed),
+        upcoming=mine[0] if mine and post is None else None,
     )
     return decision.step

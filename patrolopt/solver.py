@@ -19,15 +19,14 @@ raises :class:`~patrolopt.errors.InfeasibleError`.
 from __future__ import annotations
 
 import heapq
-from dataclasses import replace
 
 import numpy as np
 
-from patrolopt.decide import Commitment, commitment_at, decide
+from patrolopt.decide import Commitment, commitment_at, decide, next_post, seen_by_others
 from patrolopt.errors import InfeasibleError
 from patrolopt.model import Params, PatrolModel, prepare
 from patrolopt.plan import Plan, Step
-from patrolopt.problem import FixedPost, Problem
+from patrolopt.problem import Problem
 from patrolopt.validate import validate_plan
 
 __all__ = ["Params", "solve", "start_positions"]
@@ -79,20 +78,6 @@ def start_positions(model: PatrolModel) -> list[tuple[int, Commitment, float]]:
         t0 = arrival if officer.start is None else 0.0
         out.append((start, Commitment(0, q, arrival, first, True), t0))
     return out
-
-
-def _next_post(model: PatrolModel, posts: list[FixedPost], now: float) -> FixedPost | None:
-    """The officer's next post once it is time to stop patrolling for it."""
-    if posts and now >= model.post_entry(posts[0]):
-        return posts[0]
-    return None
-
-
-def _seen_by_others(model: PatrolModel, commit: Commitment, posts: list[FixedPost]) -> Commitment:
-    """An officer's commitment as the others must count on it (cut by its next post)."""
-    if not posts or not commit.in_rotation:
-        return commit
-    return replace(commit, first=model.with_absence(commit.first, posts[0]))
 
 
 def solve(problem: Problem, *, seed: int, params: Params | None = None) -> Plan:
@@ -161,7 +146,7 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
         while posts[i] and posts[i][0].end_s <= now:
             done = posts[i].pop(0)
             commits[i] = commitment_at(model, graph.index[done.node], now, in_rotation=True)
-        post = _next_post(model, posts[i], now)
+        post = next_post(model, posts[i], now)
         if post is not None and commits[i].in_rotation:
             x = graph.index[post.node]
             commits[i] = commitment_at(model, x, post.end_s, in_rotation=False)
@@ -170,7 +155,7 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
             now=now,
             u=u,
             mine=commits[i],
-            others=[_seen_by_others(model, c, posts[j]) for j, c in enumerate(commits) if j != i],
+            others=[seen_by_others(model, c, posts[j]) for j, c in enumerate(commits) if j != i],
             last=last,
             post=post,
             rng=rng,

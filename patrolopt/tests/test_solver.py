@@ -12,6 +12,8 @@ from patrolopt.__main__ import main
 from patrolopt.graph import PatrolGraph
 from patrolopt.metrics import gap_stats
 from patrolopt.model import Params, prepare
+from patrolopt.online import OfficerPosition, OnlineState, next_stop
+from patrolopt.plan import Step
 from patrolopt.problem import FixedPost, Officer, Problem
 from patrolopt.solver import solve
 from patrolopt.tests.conftest import MAP_DIR
@@ -177,3 +179,30 @@ def test_lone_officer_gets_alternative_recovery_tours(grid: PatrolGraph) -> None
     assert len(prepare(problem, Params(alt_tours=0)).tours) == 2
     teams = prepare(Problem(grid, team(2), horizon_s=HOUR, warmup_s=600))
     assert len(teams.tours) == 2  # a team keeps the one tour its spacing is measured on
+
+
+def test_the_online_mode_heads_for_a_fixed_post_and_stands_it(campus: PatrolGraph) -> None:
+    """Asked "where next" step by step, an officer with a post reaches it by its start and
+    stays until its end; before the post it patrols, after it it patrols again."""
+    post = FixedPost("o1", "parking", 1.0 * HOUR, 1.75 * HOUR)
+    problem = Problem(campus, team(2), horizon_s=3 * HOUR, fixed_posts=(post,))
+    model = prepare(problem)
+    first = problem.graph.nodes[0].id
+    here, now = first, 0.0
+    last: dict[str, float] = {}
+    walked: list[Step] = []
+    while now < 2.5 * HOUR:
+        # The other officer is somewhere on its tour; only o1 asks.
+        positions = (OfficerPosition(first, now), OfficerPosition(here, now))
+        step = next_stop(OnlineState(model, positions, last, officer=1), seed=len(walked))
+        walked.append(step)
+        last = {**last, step.node: step.arrival_s}
+        here, now = step.node, step.departure_s
+    # At the post from its start to its end: one step, or an arrival just before and the stand.
+    during = [s for s in walked if s.departure_s > post.start_s and s.arrival_s < post.end_s]
+    assert {s.node for s in during} == {"parking"}
+    assert during[0].arrival_s <= post.start_s
+    assert during[-1].departure_s >= post.end_s
+    assert "fixed post" in during[-1].reason
+    assert any(s.arrival_s < post.start_s - 600 and s.node != "parking" for s in walked)
+    assert any(s.arrival_s > post.end_s and s.node != "parking" for s in walked)
