@@ -64,6 +64,7 @@ class Coverage:
     worst_gap_s: float
     worst_gap_from: datetime
     last_visit: datetime | None
+    post: str = ""  # the fixed post an officer stood during the worst gap, if one did
 
     @property
     def missed(self) -> bool:
@@ -82,7 +83,8 @@ class Coverage:
             return "never visited"
         minutes = self.worst_gap_s / 60
         since = timezone.localtime(self.worst_gap_from)
-        return f"{minutes:.0f} min without a visit from {since:%H:%M}"
+        during = f" (the officer stood the fixed post {self.post})" if self.post else ""
+        return f"{minutes:.0f} min without a visit from {since:%H:%M}{during}"
 
 
 def coverage(user: Any, school: School, day: date) -> list[Coverage]:
@@ -112,11 +114,19 @@ def coverage(user: Any, school: School, day: date) -> list[Coverage]:
     scans = Scan.objects.filter(shift__in=shifts, occurred_at__gte=start, occurred_at__lt=end)
     for node, at in scans.order_by("occurred_at").values_list("node", "occurred_at"):
         visits[node].append(at)
+    posts = [
+        (datetime.fromisoformat(p["start"]), datetime.fromisoformat(p["end"]), str(p["summary"]))
+        for shift in shifts
+        for p in (shift.plan or {}).get("posts", [])
+    ]
     result = []
     for node, raw in nodes.items():
         times = [window_start[node], *visits.get(node, []), window_end[node]]
         gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
         worst = max(range(len(gaps)), key=gaps.__getitem__)
+        stood = next(
+            (what for a, b, what in posts if a < times[worst + 1] and b > times[worst]), ""
+        )
         result.append(
             Coverage(
                 node=node,
@@ -127,6 +137,7 @@ def coverage(user: Any, school: School, day: date) -> list[Coverage]:
                 worst_gap_s=max(gaps[worst], 0.0),
                 worst_gap_from=times[worst],
                 last_visit=visits[node][-1] if visits.get(node) else None,
+                post=stood,
             )
         )
     return sorted(result, key=lambda c: (-c.share, -c.risk, c.label))

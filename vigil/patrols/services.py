@@ -30,7 +30,7 @@ from patrolopt.io import graph_from_json, graph_to_json
 from patrolopt.model import PatrolModel, prepare
 from patrolopt.online import OfficerPosition, OnlineState
 from patrolopt.online import next_stop as online_next_stop
-from patrolopt.problem import Officer, Problem
+from patrolopt.problem import FixedPost, Officer, Problem
 from patrolopt.solver import solve
 from vigil.core import audit
 from vigil.core.permissions import Action, scope_for
@@ -209,14 +209,78 @@ def shift_start(
         ) from exc
     except GraphError as exc:
         raise PatrolError(f"The patrol graph of this zone is not usable: {exc}") from exc
-    shift.plan = {**plan.to_json(), "calendar": raised}
+    shift.plan = {**plan.to_json(), "calendar": raised, "posts": _posts_for(shift, graph)}
     first = plan.officers[0][0]
     shift.next_node = first.node
     shift.next_reason = first.reason[:300]
     shift.next_set_at = now
     with transaction.atomic():
         shift.save()
+        if _post_due(shift, _model(shift), now) is not None:
+            _choose_next(shift, now)  # a post starting now comes before any patrol stop
     return shift
+
+
+def _posts_for(shift: Shift, graph: PatrolGraph) -> list[dict[str, Any]]:
+    """The school calendar's fixed posts (lunch duty, bus loop) this shift stands.
+
+    A post is a duty occurrence with an area in this shift's zone, overlapping the shift, and
+    not already taken by another officer's active shift: one officer stands it, the first whose
+    shift covers it.
+    """
+    taken = {
+        int(post["occurrence"])
+        for plan in Shift.objects.filter(school=shift.school, status=ShiftStatus.ACTIVE)
+        .exclude(pk=shift.pk)
+        .values_list("plan", flat=True)
+        for post in (plan or {}).get("posts", [])
+    }
+    nodes = {n.id: n.label for n in graph.nodes}
+    posts = []
+    for o in CalendarOccurrence.objects.filter(
+        school=shift.school,
+        fixed_post=True,
+        all_day=False,
+        area__isnull=False,
+        start__lt=shift.planned_until,
+        end__gt=shift.started_at,
+    ).order_by("start", "pk"):
+        node = f"area-{o.area_id}"
+        if node not in nodes or o.pk in taken:
+            continue
+        posts.append(
+            {
+                "occurrence": o.pk,
+                "node": node,
+                "label": nodes[node],
+                "summary": o.summary,
+                "start": o.start.isoformat(),
+                "end": o.end.isoformat(),
+            }
+        )
+    return posts
+
+
+def _post_due(shift: Shift, model: PatrolModel, now: datetime) -> dict[str, Any] | None:
+    """The fixed post the officer must head for or stand now, if any.
+
+    Due from the moment an officer anywhere in the zone must stop patrolling to make it in
+    time (patrolopt's ``post_entry``: the longest walk to it plus the longest stay) until it
+    ends. One officer patrols a shift, so patrolopt cannot plan around the post (nobody would
+    be left on patrol); the post is kept here instead, and the online planner resumes from
+    the post when it ends, as after being called away.
+    """
+    elapsed = (now - shift.started_at).total_seconds()
+    for post in (shift.plan or {}).get("posts", []):
+        start = (datetime.fromisoformat(post["start"]) - shift.started_at).total_seconds()
+        end = (datetime.fromisoformat(post["end"]) - shift.started_at).total_seconds()
+        if elapsed >= end or post["node"] not in model.problem.graph.index:
+            continue
+        entry = model.post_entry(FixedPost("officer", post["node"], max(start, 0.0), end))
+        if elapsed >= entry:
+            return dict(post)
+        return None  # posts are in order: a later one is not due before this one
+    return None
 
 
 def _with_calendar(
@@ -336,18 +400,33 @@ def _choose_next(shift: Shift, now: datetime) -> None:
     if here not in model.problem.graph.index:
         here = model.problem.graph.nodes[0].id
     elapsed = max(0.0, (now - start).total_seconds())
-    state = OnlineState(
-        model=model,
-        positions=(OfficerPosition(node=here, free_at_s=elapsed),),
-        last_visit_s=last_visit,
-        officer=0,
-    )
-    step = online_next_stop(state, seed=(shift.seed + len(scans) + shift.replans) % 2**63)
+    post = _post_due(shift, model, now)
+    if post is not None:
+        node, reason = post["node"], _post_reason(post)
+    else:
+        state = OnlineState(
+            model=model,
+            positions=(OfficerPosition(node=here, free_at_s=elapsed),),
+            last_visit_s=last_visit,
+            officer=0,
+        )
+        step = online_next_stop(state, seed=(shift.seed + len(scans) + shift.replans) % 2**63)
+        node, reason = step.node, step.reason
     # Bookkeeping, not a change a person made: no audit row per check-in (the scan is the log).
     Shift.objects.filter(pk=shift.pk).update(
-        next_node=step.node, next_reason=step.reason[:300], next_set_at=now
+        next_node=node, next_reason=reason[:300], next_set_at=now
     )
-    shift.next_node, shift.next_reason, shift.next_set_at = step.node, step.reason[:300], now
+    shift.next_node, shift.next_reason, shift.next_set_at = node, reason[:300], now
+
+
+def _post_reason(post: dict[str, Any]) -> str:
+    zone = timezone.get_current_timezone()
+    start = datetime.fromisoformat(post["start"]).astimezone(zone)
+    end = datetime.fromisoformat(post["end"]).astimezone(zone)
+    return (
+        f"Fixed post: {post['summary']} at {post['label']}, {start:%H:%M}–{end:%H:%M}. "
+        "Stand here until it ends, then check in again for your next stop."
+    )
 
 
 def called_away(*, actor: Any, shift: Shift, now: datetime | None = None) -> Shift:

@@ -12,8 +12,17 @@ from PIL import Image
 
 from vigil.accounts.models import User
 from vigil.events.models import Event
-from vigil.patrols import services, tags
-from vigil.patrols.models import Finding, Scan, ShiftStatus, WorkOrder, WorkOrderStatus
+from vigil.patrols import selectors, services, tags
+from vigil.patrols.graph_source import campus_graph
+from vigil.patrols.models import (
+    CalendarOccurrence,
+    CalendarSource,
+    Finding,
+    Scan,
+    ShiftStatus,
+    WorkOrder,
+    WorkOrderStatus,
+)
 from vigil.patrols.services import PatrolError
 from vigil.sites.models import Building, School
 
@@ -377,3 +386,58 @@ def test_the_panic_button_raises_one_critical_event_per_press() -> None:
             client_id="p2",
         )
     assert excinfo.value.field == "school"
+
+
+def test_a_fixed_post_from_the_calendar_is_stood_then_the_patrol_resumes() -> None:
+    """Lunch duty in the school calendar: the phone sends the officer there in time, keeps
+    them there until it ends, then plans on; coverage names the post as the cause of a gap."""
+    school, main = _school(), _main()
+    graph, _ = campus_graph(school, building=main, offsite=False)
+    node = next(n for n in graph.nodes if n.id.startswith("area-"))
+    start = timezone.now() - timedelta(minutes=100)
+    CalendarOccurrence.objects.create(
+        school=school,
+        source=CalendarSource.objects.get(school=school),
+        uid="lunch-duty-test",
+        recurrence_id=start,
+        summary="Lunch duty",
+        kind="lunch",
+        start=start + timedelta(minutes=60),
+        end=start + timedelta(minutes=90),
+        area_id=int(node.id.split("-")[1]),
+        fixed_post=True,
+    )
+    shift = _start(now=start)
+    assert [p["node"] for p in shift.plan["posts"]] == [node.id]
+    assert not shift.next_reason.startswith("Fixed post")
+
+    # Check-ins as they happen (each planned at its own moment).
+    _scan(shift, shift.next_node, at=start + timedelta(minutes=5), now=start + timedelta(minutes=5))
+    shift.refresh_from_db()
+    early = shift.next_node
+    assert not shift.next_reason.startswith("Fixed post")
+    _scan(shift, early, at=start + timedelta(minutes=58), now=start + timedelta(minutes=58))
+    shift.refresh_from_db()
+    assert shift.next_node == node.id
+    assert shift.next_reason.startswith("Fixed post: Lunch duty at")
+    _scan(shift, node.id, at=start + timedelta(minutes=61), now=start + timedelta(minutes=61))
+    shift.refresh_from_db()
+    assert (shift.next_node, shift.next_reason[:10]) == (node.id, "Fixed post")
+    _scan(shift, node.id, at=start + timedelta(minutes=91), now=start + timedelta(minutes=91))
+    shift.refresh_from_db()
+    assert not shift.next_reason.startswith("Fixed post")
+
+    # A second officer's shift at the same time does not get the same post.
+    other = _start("supervisor", now=start + timedelta(minutes=1))
+    assert other.plan["posts"] == []
+
+    rows = selectors.coverage(_user("supervisor"), school, timezone.localdate(start))
+    post_start, post_end = start + timedelta(minutes=60), start + timedelta(minutes=90)
+    for row in rows:
+        gap_end = row.worst_gap_from + timedelta(seconds=row.worst_gap_s)
+        assert (row.post == "Lunch duty") == (
+            row.worst_gap_from < post_end and gap_end > post_start
+        )
+        if row.missed and row.visits and row.post:
+            assert "(the officer stood the fixed post Lunch duty)" in row.cause
+    assert any(row.post for row in rows)
