@@ -110,5 +110,15 @@ def test_officer_patrols_by_qr_and_reports_a_propped_door(
     on_shift = desk.locator("section", has=desk.get_by_role("heading", name="On shift"))
     expect(on_shift.locator("tbody tr", has_text="Main Building")).to_contain_text("Door 1")
     screenshot(desk, "patrol-board-desktop")
+
+    # Coverage: the walked stop on the map, heat-coloured like its row in the table.
+    desk.goto(f"{server}/patrol/coverage/cedar-hollow-hs/")
+    expect(desk.get_by_role("heading", name="On the map")).to_be_visible()
+    dots = desk.locator("[data-coverage-map] path.cov-stop")
+    expect(dots.first).to_be_visible()
+    assert dots.count() == desk.locator("tbody tr").count()
+    heat = desk.locator("[data-coverage-map] path.cov-stop-ok").first
+    assert heat.get_attribute("fill") == "#22c55e"
+    screenshot(desk, "patrol-coverage-desktop")
     phone.close()
     boss.close()

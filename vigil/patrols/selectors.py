@@ -20,9 +20,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from patrolopt.metrics import conditional_entropy
-from vigil.core.permissions import Action
+from vigil.core.permissions import Action, scope_for
 from vigil.patrols.models import Finding, FindingStatus, Scan, Shift, ShiftStatus, WorkOrder
 from vigil.sites.choices import AssetKind
+from vigil.sites.geometry import from_local_metres
 from vigil.sites.models import Asset, School
 
 
@@ -65,6 +66,15 @@ class Coverage:
     worst_gap_from: datetime
     last_visit: datetime | None
     post: str = ""  # the fixed post an officer stood during the worst gap, if one did
+    x: float = 0.0  # metres east of the school's reference point (the patrol graph's frame)
+    y: float = 0.0  # metres north
+
+    @property
+    def heat(self) -> str:
+        """The colour class of the row and its map marker."""
+        if self.missed:
+            return "missed"
+        return "close" if self.share > 0.8 else "ok"
 
     @property
     def missed(self) -> bool:
@@ -138,9 +148,48 @@ def coverage(user: Any, school: School, day: date) -> list[Coverage]:
                 worst_gap_from=times[worst],
                 last_visit=visits[node][-1] if visits.get(node) else None,
                 post=stood,
+                x=float(raw.get("x", 0.0)),
+                y=float(raw.get("y", 0.0)),
             )
         )
     return sorted(result, key=lambda c: (-c.share, -c.risk, c.label))
+
+
+def coverage_map(user: Any, school: School, rows: list[Coverage]) -> dict[str, Any] | None:
+    """GeoJSON for the coverage map: the school's buildings (for those who may see its
+    knowledge base) and one heat-coloured point per stop (its worst wait against its
+    deadline). None when there is nothing to draw."""
+    if not rows:
+        return None
+    buildings = (
+        school.buildings.exclude(footprint=None).order_by("name")
+        if scope_for(user, Action.SITES_VIEW).allows_school(school.pk)
+        else []
+    )
+    features: list[dict[str, Any]] = [
+        {
+            "type": "Feature",
+            "geometry": building.footprint,
+            "properties": {"role": "building", "label": building.name},
+        }
+        for building in buildings
+    ]
+    for row in rows:
+        lat, lng = from_local_metres(row.x, row.y, school.latitude, school.longitude)
+        wait = f"{row.worst_gap_s / 60:.0f} min"
+        limit = f" (limit {row.deadline_s / 60:.0f} min)" if row.deadline_s else ""
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lng, lat]},
+                "properties": {
+                    "role": row.heat,
+                    "label": f"{row.label}: longest wait {wait}{limit}, {row.visits} visits",
+                    "risk": row.risk,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
 
 
 # --- the week: predictability of what was walked, and the exterior-door sweep ------------------

@@ -50,7 +50,7 @@ from vigil.patrols.models import (
     WorkOrder,
     WorkOrderStatus,
 )
-from vigil.sites.geometry import METRES_PER_DEGREE
+from vigil.sites.geometry import METRES_PER_DEGREE, from_local_metres
 from vigil.sites.models import Area, Asset, Building, School
 
 SHIFT_HOURS = (1, 2, 4, 6, 8, 10, 12)
@@ -350,10 +350,9 @@ def _node_position(shift: Shift, node: str) -> tuple[float | None, float | None]
     raw = next((n for n in shift.graph["nodes"] if n["id"] == node), None)
     if raw is None:
         return None, None
-    lat0, lng0 = shift.school.latitude, shift.school.longitude
-    lat = lat0 + float(raw["y"]) / METRES_PER_DEGREE
-    lng = lng0 + float(raw["x"]) / (METRES_PER_DEGREE * math.cos(math.radians(lat0)))
-    return lat, lng
+    return from_local_metres(
+        float(raw["x"]), float(raw["y"]), shift.school.latitude, shift.school.longitude
+    )
 
 
 def stop_kind(node: str) -> str:

@@ -8,6 +8,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -403,6 +404,8 @@ def coverage(request: HttpRequest, slug: str) -> HttpResponse:
             "day": day,
             "rows": rows,
             "missed": [row for row in rows if row.missed],
+            "map_data": selectors.coverage_map(request.user, school, rows),
+            "tile_url": settings.VIGIL_TILE_URL,
         },
     )
 

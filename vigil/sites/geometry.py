@@ -76,6 +76,13 @@ def to_local_metres(geom: BaseGeometry, lat0: float, lng0: float) -> BaseGeometr
     return shapely.transform(geom, project)
 
 
+def from_local_metres(x: float, y: float, lat0: float, lng0: float) -> tuple[float, float]:
+    """(lat, lng) of a point ``x`` metres east and ``y`` north of (lat0, lng0)."""
+    lat = lat0 + y / METRES_PER_DEGREE
+    lng = lng0 + x / (METRES_PER_DEGREE * math.cos(math.radians(lat0)))
+    return lat, lng
+
+
 def distance_m(geom: BaseGeometry, campus: BaseGeometry) -> float:
     """Shortest distance in metres between a geometry and the campus (0 when they touch)."""
     origin = campus.representative_point()

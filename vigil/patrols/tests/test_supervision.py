@@ -106,6 +106,41 @@ def test_coverage_page_lists_the_missed_deadlines(client: Client) -> None:
     assert "day: give a date as YYYY-MM-DD." in bad.content.decode()
 
 
+def test_the_coverage_map_colours_each_stop_at_its_place() -> None:
+    start = _morning()
+    shift = _shift(start)
+    hall = _node_with(shift, "area-", 45 * 60.0)
+    for minute in range(0, 121, 30):  # every 30 min: within its 45 min limit
+        _scan(shift, hall, start + timedelta(minutes=minute), f"m{minute}")
+    services.shift_end(actor=shift.officer, shift=shift, now=start + timedelta(minutes=120))
+    supervisor = User.objects.get(username="supervisor")
+    school = _school()
+    rows = selectors.coverage(supervisor, school, start.date())
+    data = selectors.coverage_map(supervisor, school, rows)
+    assert data is not None
+    points = [f for f in data["features"] if f["geometry"]["type"] == "Point"]
+    outlines = [f for f in data["features"] if f["properties"]["role"] == "building"]
+    assert len(points) == len(rows)
+    assert outlines
+    heat = {f["properties"]["label"].split(":")[0]: f["properties"]["role"] for f in points}
+    labels = {raw["id"]: raw["label"] for raw in shift.graph["nodes"]}
+    assert heat[labels[hall]] == "ok"
+    assert set(heat.values()) == {"ok", "missed"}  # the others were never visited
+    # The dot sits where the stop's check-in position is.
+    lng, lat = next(
+        f["geometry"]["coordinates"]
+        for f in points
+        if f["properties"]["label"].startswith(labels[hall])
+    )
+    assert (lat, lng) == pytest.approx(services._node_position(shift, hall))
+    # No outlines of the knowledge base for whoever may not see it; nothing to draw, no map.
+    elsewhere = User.objects.get(username="officer2")  # an officer of another school
+    hidden = selectors.coverage_map(elsewhere, school, rows)
+    assert hidden is not None
+    assert [f["properties"]["role"] for f in hidden["features"]].count("building") == 0
+    assert selectors.coverage_map(supervisor, school, []) is None
+
+
 def test_a_habitual_walk_is_flagged_against_the_planned_routes() -> None:
     start = _morning()
     shift = _shift(start)
