@@ -105,9 +105,7 @@ def test_new_events_reach_the_change_feed() -> None:
     before = EventChange.objects.count()
     events = [_events("f1"), _events("f2")]
     bulk_insert.insert(events, returning_pk=True)
-    changed = set(
-        EventChange.objects.order_by("id")[before:].values_list("event_id", flat=True)
-    )
+    changed = set(EventChange.objects.order_by("id")[before:].values_list("event_id", flat=True))
     assert changed == {events[0].pk, events[1].pk}
 
 
