@@ -58,7 +58,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10, help="check-ins per officer")
     parser.add_argument("--out", default="")
     args = parser.parse_args()
-    os.environ.setdefault("VIGIL_DATA_DIR", str(Path(tempfile.gettempdir()) / "vigil-bench-patrol"))
+    # The data dir of bench/generate_district.py: the district's encrypted fields (the demo
+    # users' second factors) need the key generated there.
+    os.environ.setdefault("VIGIL_DATA_DIR", str(Path(tempfile.gettempdir()) / "vigil-bench-kb"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("VIGIL_DB_CONN_MAX_AGE", "600")
