@@ -101,6 +101,10 @@ def test_officer_patrols_by_qr_and_reports_a_propped_door(
     page.get_by_role("button", name="Save checklist").click()
     page.wait_for_url(f"{server}/patrol/")
     expect(page.get_by_text("1 finding(s) recorded")).to_be_visible()
+    # The walk from the door to the next stop, on a small map (that leg only).
+    expect(page.locator(".route-map path.map-next")).to_be_visible()
+    expect(page.locator(".route-map path.map-here")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
     screenshot(page, "patrol-after-finding-phone")
 
     desk.goto(f"{server}/patrol/board/cedar-hollow-hs/")
@@ -114,10 +118,12 @@ def test_officer_patrols_by_qr_and_reports_a_propped_door(
     # Coverage: the walked stop on the map, heat-coloured like its row in the table.
     desk.goto(f"{server}/patrol/coverage/cedar-hollow-hs/")
     expect(desk.get_by_role("heading", name="On the map")).to_be_visible()
-    dots = desk.locator("[data-coverage-map] path.cov-stop")
+    dots = desk.locator(
+        ".coverage-map path.map-ok, .coverage-map path.map-close, .coverage-map path.map-missed"
+    )
     expect(dots.first).to_be_visible()
     assert dots.count() == desk.locator("tbody tr").count()
-    heat = desk.locator("[data-coverage-map] path.cov-stop-ok").first
+    heat = desk.locator(".coverage-map path.map-ok").first
     assert heat.get_attribute("fill") == "#22c55e"
     screenshot(desk, "patrol-coverage-desktop")
     phone.close()

@@ -389,6 +389,67 @@ def next_stop(shift: Shift) -> NextStop:
     )
 
 
+def walking_route(shift: Shift, last_scan: Scan | None) -> dict[str, Any] | None:
+    """GeoJSON of the walk from the officer's last check-in to the next stop, along the
+    campus walkways (the shortest way patrolopt knows): that leg only, never the rest of the
+    plan. None before the first check-in, at the stop already, or on a video patrol."""
+    if shift.mode == PatrolMode.VIDEO or not shift.next_node or last_scan is None:
+        return None
+    here = last_scan.node
+    model = _model(shift)
+    index = model.problem.graph.index
+    if here == shift.next_node or here not in index:
+        return None
+    if shift.next_node not in index:
+        return None
+    target = index[shift.next_node]
+    hops = [index[here]]
+    while hops[-1] != target:
+        hops.append(model.next_hop(hops[-1], target))
+    nodes = model.problem.graph.nodes
+    labels = stop_labels(shift)
+    points = [_node_position(shift, nodes[i].id) for i in hops]
+    line = [[lng, lat] for lat, lng in points if lat is not None and lng is not None]
+
+    def point(role: str, node: str, at: list[float]) -> dict[str, Any]:
+        what = "You checked in at" if role == "here" else "Next stop:"
+        label = f"{what} {labels.get(node, node)}"
+        return {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": at},
+            "properties": {"role": role, "label": label},
+        }
+
+    # The zone's buildings as context, for an officer who may see the school's map.
+    buildings = (
+        [shift.building]
+        if shift.building is not None
+        else list(shift.school.buildings.order_by("name"))
+    )
+    outlines = [
+        {
+            "type": "Feature",
+            "geometry": b.footprint,
+            "properties": {"role": "building", "label": b.name},
+        }
+        for b in buildings
+        if b.footprint and scope_for(shift.officer, Action.SITES_VIEW).allows_school(b.school_id)
+    ]
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            *outlines,
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": line},
+                "properties": {"role": "route", "label": f"{len(hops) - 1} walkway(s)"},
+            },
+            point("here", here, line[0]),
+            point("next", shift.next_node, line[-1]),
+        ],
+    }
+
+
 def _choose_next(shift: Shift, now: datetime) -> None:
     """Choose the next stop from the real visits, with a seed derived from the shift's."""
     scans = list(shift.scans.order_by("occurred_at", "pk").values_list("node", "occurred_at"))

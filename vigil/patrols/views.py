@@ -54,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             },
         )
     stop = services.next_stop(shift)
+    last_scan = shift.scans.order_by("-occurred_at", "-pk").first()
     return render(
         request,
         "patrols/next_stop.html",
@@ -62,11 +63,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "stop": stop,
             "checks": checklist.items_for(stop.kind, has_camera=services.has_camera(stop.node)),
             "scans": shift.scans.count(),
-            "last_scan": shift.scans.order_by("-occurred_at").first(),
+            "last_scan": last_scan,
             "manual_token": tags.sign(shift.school_id, stop.node),
             "video": shift.mode == PatrolMode.VIDEO,
             "client_id": uuid.uuid4().hex,
             "now": timezone.now(),
+            "route": services.walking_route(shift, last_scan),
+            "tile_url": settings.VIGIL_TILE_URL,
         },
     )
 

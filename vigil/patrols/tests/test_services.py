@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from datetime import timedelta
 from typing import Any
 
@@ -441,3 +442,37 @@ def test_a_fixed_post_from_the_calendar_is_stood_then_the_patrol_resumes() -> No
         if row.missed and row.visits and row.post:
             assert "(the officer stood the fixed post Lunch duty)" in row.cause
     assert any(row.post for row in rows)
+
+
+def test_the_walking_route_is_the_leg_to_the_next_stop_along_walkways() -> None:
+    shift = _start()
+    assert services.walking_route(shift, None) is None  # no check-in yet: nothing to walk from
+    here = shift.next_node
+    scan = _scan(shift, here).scan
+    shift.refresh_from_db()
+    route = services.walking_route(shift, scan)
+    assert route is not None
+    outline, line, start, end = route["features"]
+    assert outline["properties"] == {"role": "building", "label": "Main Building"}
+    assert (start["properties"]["role"], end["properties"]["role"]) == ("here", "next")
+    coords = line["geometry"]["coordinates"]
+
+    def lng_lat(node: str) -> list[float]:
+        lat, lng = services._node_position(shift, node)
+        assert lat is not None
+        assert lng is not None
+        return [lng, lat]
+
+    position = {raw["id"]: lng_lat(raw["id"]) for raw in shift.graph["nodes"]}
+    assert coords[0] == position[here] == start["geometry"]["coordinates"]
+    assert coords[-1] == position[shift.next_node] == end["geometry"]["coordinates"]
+    # Every leg of the line is a walkway of the graph, so the route never cuts through walls
+    # (stops on different floors can share a position: any of them may be the one passed).
+    at: dict[tuple[float, ...], set[str]] = {}
+    for node, p in position.items():
+        at.setdefault(tuple(p), set()).add(node)
+    walkways = {frozenset((e["u"], e["v"])) for e in shift.graph["edges"]}
+    legs = list(itertools.pairwise(coords))
+    assert legs
+    for a, b in legs:
+        assert any(frozenset((u, v)) in walkways for u in at[tuple(a)] for v in at[tuple(b)])
