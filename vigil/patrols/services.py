@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from patrolopt.errors import GraphError, InfeasibleError
@@ -338,6 +339,7 @@ def active_shift(user: Any) -> Shift | None:
     shift: Shift | None = (
         Shift.objects.filter(officer=user, status=ShiftStatus.ACTIVE)
         .select_related("school", "building")
+        .defer("plan")  # loaded when a check-in needs it (its fixed posts), not for every page
         .first()
     )
     return shift
@@ -377,9 +379,15 @@ def next_stop(shift: Shift) -> NextStop:
     """The stop the phone shows now (chosen at the last check-in)."""
     labels = stop_labels(shift)
     lat, lng = _node_position(shift, shift.next_node)
-    busy = (shift.plan.get("calendar") or {}).get(shift.next_node, "")
+    # The calendar's note on this one stop, read without loading the whole stored plan (tens
+    # of kilobytes of JSON, which the phone's page never needs).
+    busy = (
+        Shift.objects.filter(pk=shift.pk)
+        .values_list(KT(f"plan__calendar__{shift.next_node}"), flat=True)
+        .first()
+    )
     return NextStop(
-        busy=busy,
+        busy=str(busy or ""),
         node=shift.next_node,
         label=labels.get(shift.next_node, shift.next_node),
         reason=shift.next_reason,

@@ -10,7 +10,7 @@ import pytest
 from vigil.accounts.models import User
 from vigil.patrols import services
 from vigil.patrols.calendar_weights import Occurrence, Raised, raise_weights
-from vigil.patrols.models import CalendarOccurrence
+from vigil.patrols.models import CalendarOccurrence, Shift
 from vigil.sites.models import School
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -69,3 +69,9 @@ def test_a_shift_over_passing_periods_weighs_the_hallways_more() -> None:
     assert halls, "a hallway of the main building is busier at passing periods"
     assert all(raw["risk"] > 2.0 for raw in halls if "hallway" in raw["label"].lower())
     assert any("passing" in calendar[raw["id"]] for raw in halls)
+    # The phone's next stop says why a busier stop matters now (read without the whole plan).
+    busy = halls[0]["id"]
+    Shift.objects.filter(pk=shift.pk).update(next_node=busy)
+    active = services.active_shift(shift.officer)
+    assert active is not None
+    assert services.next_stop(active).busy == calendar[busy]
