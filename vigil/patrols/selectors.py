@@ -97,6 +97,14 @@ class Coverage:
         return f"{minutes:.0f} min without a visit from {since:%H:%M}{during}"
 
 
+def _longest_wait(times: list[datetime]) -> tuple[float, int]:
+    """The longest wait between consecutive ``times`` (in order; the first and last are the
+    window's ends), in seconds and never negative, and the index of the time it starts at."""
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
+    worst = max(range(len(gaps)), key=gaps.__getitem__)
+    return max(gaps[worst], 0.0), worst
+
+
 def coverage(user: Any, school: School, day: date) -> list[Coverage]:
     """Coverage of every stop patrolled at ``school`` on ``day``, worst first."""
     zone = timezone.get_current_timezone()
@@ -132,8 +140,7 @@ def coverage(user: Any, school: School, day: date) -> list[Coverage]:
     result = []
     for node, raw in nodes.items():
         times = [window_start[node], *visits.get(node, []), window_end[node]]
-        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
-        worst = max(range(len(gaps)), key=gaps.__getitem__)
+        wait, worst = _longest_wait(times)
         stood = next(
             (what for a, b, what in posts if a < times[worst + 1] and b > times[worst]), ""
         )
@@ -144,7 +151,7 @@ def coverage(user: Any, school: School, day: date) -> list[Coverage]:
                 risk=float(raw.get("risk", 1.0)),
                 deadline_s=raw.get("max_gap_s"),
                 visits=len(visits.get(node, [])),
-                worst_gap_s=max(gaps[worst], 0.0),
+                worst_gap_s=wait,
                 worst_gap_from=times[worst],
                 last_visit=visits[node][-1] if visits.get(node) else None,
                 post=stood,
@@ -235,14 +242,16 @@ def _entropy(sequences: list[list[str]]) -> float:
 def _worst_gap(shift: Shift, visits: list[tuple[str, datetime]]) -> float:
     """The longest wait of any stop of ``shift`` between visits (from the start to the end)."""
     end = shift.ended_at or min(shift.planned_until, timezone.now())
-    last: dict[str, datetime] = {}
-    worst = 0.0
+    times: dict[str, list[datetime]] = defaultdict(list)
     for node, at in visits:
-        worst = max(worst, (at - last.get(node, shift.started_at)).total_seconds())
-        last[node] = at
-    for raw in shift.graph["nodes"]:
-        worst = max(worst, (end - last.get(raw["id"], shift.started_at)).total_seconds())
-    return worst
+        times[node].append(at)
+    return max(
+        (
+            _longest_wait([shift.started_at, *times[raw["id"]], end])[0]
+            for raw in shift.graph["nodes"]
+        ),
+        default=0.0,
+    )
 
 
 def predictability(user: Any, school: School, start: date) -> list[Predictability]:
