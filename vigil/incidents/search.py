@@ -174,45 +174,48 @@ def matching(text: str, *, vendor: str | None = None, how: str = LIST) -> Q | No
     return q
 
 
-def many_matches_sql(
-    text: str, at_least: int = MANY_MATCHES, *, vendor: str | None = None
-) -> tuple[str, list[Any]] | None:
-    """SQL (a scalar subquery) for "do at least ``at_least`` reports hold the words?"
-    (SQLite only: it reads at most that many rowids). None when it does not apply."""
-    words = terms(text)
-    if not words or (vendor or default_connection.vendor) != "sqlite":
-        return None
-    limit = int(at_least)
+def count_matches_sql(text: str, at_most: int) -> tuple[str, list[Any]]:
+    """SQL counting the reports that hold the words, stopping at ``at_most`` (SQLite only: it
+    reads at most that many rowids of the FTS index, in rowid order, ~1 ms per 5,000)."""
+    limit = int(at_most)
     # Constants only; the words are the one bound parameter.
-    sql = f"(SELECT COUNT(*) >= {limit} FROM ({SQLITE_MATCH} LIMIT {limit}))"  # noqa: S608
-    return sql, [fts5_query(words)]
+    sql = f"SELECT COUNT(*) FROM ({SQLITE_MATCH} LIMIT {limit}) AS matched"  # noqa: S608
+    return sql, [fts5_query(terms(text))]
 
 
 def bounded_count_sql(
-    candidates: QuerySet[Any], text: str, limit: int, *, vendor: str | None = None
+    candidates: QuerySet[Any],
+    text: str,
+    limit: int,
+    *,
+    few: int | None = None,
+    vendor: str | None = None,
 ) -> tuple[str, list[Any]]:
     """SQL (a scalar subquery) counting ``candidates`` that hold every word, stopping at
     ``limit``: the cost is bounded by ``limit`` rather than by how many reports match.
 
-    On SQLite with words: when the candidates are few (fewer than ``FEW_CANDIDATES``, or
-    ``FEW_CANDIDATES_COMMON`` for a common word), each is probed in the FTS index; otherwise
+    On SQLite with words: when the candidates are few (fewer than ``few``, by default
+    ``FEW_CANDIDATES``; ``FEW_CANDIDATES_COMMON`` for a common word), each is probed in the FTS
+    index; otherwise
     the count is driven from the FTS5 match list (read in rowid order, cheaply), each match
     looked up by primary key against the other filters, until ``limit`` are found. Elsewhere
     the words are one more filter of ``candidates``.
     """
     try:
-        return _bounded_count_sql(candidates, text, limit, vendor or default_connection.vendor)
+        few = FEW_CANDIDATES if few is None else few
+        vendor = vendor or default_connection.vendor
+        return _bounded_count_sql(candidates, text, limit, few, vendor)
     except EmptyResultSet:  # a ``.none()`` queryset: nothing to count, no SQL to run
         return "0", []
 
 
 def _bounded_count_sql(
-    candidates: QuerySet[Any], text: str, limit: int, vendor: str
+    candidates: QuerySet[Any], text: str, limit: int, few: int, vendor: str
 ) -> tuple[str, list[Any]]:
     words = terms(text)
     base = candidates.order_by()
     if words and vendor == "sqlite":
-        few_sql, few_params = base.values("pk")[:FEW_CANDIDATES_COMMON].query.sql_with_params()
+        few_sql, few_params = base.values("pk")[: int(few)].query.sql_with_params()
         each = base.filter(ReportMatch(words, how=PROBE)).values("pk")[: int(limit)]
         each_sql, each_params = each.query.sql_with_params()
         # Correlated to the FTS row being read: a primary-key lookup of that one report.
@@ -220,15 +223,13 @@ def _bounded_count_sql(
         driven_sql, driven_params = driven.values("pk").query.sql_with_params()
         # Django-compiled SQL and constants; every value (words included) is a bound parameter.
         sql = (
-            f"(CASE WHEN (SELECT COUNT(*) FROM ({few_sql}) AS few) < (CASE WHEN (SELECT "  # noqa: S608
-            f"COUNT(*) FROM ({SQLITE_MATCH} LIMIT {COMMON_MATCHES})) >= {COMMON_MATCHES} "
-            f"THEN {FEW_CANDIDATES_COMMON} ELSE {FEW_CANDIDATES} END) "
+            f"(CASE WHEN (SELECT COUNT(*) FROM ({few_sql}) AS few) < {int(few)} "  # noqa: S608
             f"THEN (SELECT COUNT(*) FROM ({each_sql}) AS each_one) "
             f"ELSE (SELECT COUNT(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
             f"AND EXISTS ({driven_sql}) LIMIT {int(limit)}) AS driven) END)"
         )
         query = fts5_query(words)
-        return sql, [*few_params, query, *each_params, query, *driven_params]
+        return sql, [*few_params, *each_params, query, *driven_params]
     matches = matching(text, vendor=vendor)
     if matches is not None:
         base = base.filter(matches)

@@ -16,6 +16,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from vigil.core.permissions import Action
 from vigil.incidents import search
@@ -27,9 +28,7 @@ from vigil.sites.models import School
 
 def visible_reports(user: Any, action: Action = Action.INCIDENTS_VIEW) -> QuerySet[Report]:
     """Reports at schools where ``user`` holds ``action``; drafts only to their author."""
-    reports: QuerySet[Report] = Report.objects.restrict(user, action)
-    author_id = user.pk if getattr(user, "is_authenticated", False) else None
-    return reports.filter(~Q(status=ReportStatus.DRAFT) | Q(author_id=author_id))
+    return _visible_to(Report.objects.restrict(user, action), user)
 
 
 def code_scheme(code: str) -> str | None:
@@ -39,6 +38,11 @@ def code_scheme(code: str) -> str | None:
     if code in nibrs():
         return str(Scheme.NIBRS)
     return None
+
+
+# When a report's occurrence ended (its start when open-ended): the expression of the
+# ``incidents_report_occurred_until`` index (migration 0004).
+OCCURRED_UNTIL = Coalesce("occurred_end", "occurred_start")
 
 
 def _filtered(
@@ -57,9 +61,12 @@ def _filtered(
     (and before the draft rule, which depends on the state).
 
     A type is written ``pk IN (reports with that code)`` (a few percent of reports: SQLite may
-    start from that list), or with ``correlated`` (words given: the query is driven from the
-    words' matches) as ``EXISTS`` probed per report, so no list is built for every count. A
-    role (in a third of reports or more) is always an ``EXISTS``.
+    start from that list), or, when something narrower drives the query, as ``EXISTS`` probed
+    per report (one probe of the (scheme, code, report) index): with ``correlated`` (words
+    given: the words' matches drive it, and no list is built for every count) or with
+    ``since`` (the reports of the date range, read from their index, instead of looking up
+    every report with that code to test its dates). A role (in a third of reports or more) is
+    always an ``EXISTS``.
     """
     reports: QuerySet[Report] = Report.objects.restrict(user, action)
     if school_ids is not None:
@@ -70,7 +77,7 @@ def _filtered(
             reports = reports.none()
         else:
             codes = Classification.objects.filter(scheme=scheme, code=code)
-            if correlated:
+            if correlated or since is not None:
                 reports = reports.filter(Exists(codes.filter(report_id=OuterRef("pk"))))
             else:
                 reports = reports.filter(pk__in=codes.values("report_id"))
@@ -85,12 +92,19 @@ def _filtered(
             reports = reports.none()
     if since is not None:
         # Overlap: it had not ended before ``since`` (an open-ended one counts from its start).
-        reports = reports.filter(
-            Q(occurred_end__gte=since) | Q(occurred_end__isnull=True, occurred_start__gte=since)
-        )
+        # Written with the expression of the ``incidents_report_occurred_until`` index
+        # (migration 0004), so the index serves it; the same test as ``occurred_end >= since
+        # OR (occurred_end IS NULL AND occurred_start >= since)``, which no index serves.
+        reports = reports.alias(occurred_until=OCCURRED_UNTIL).filter(occurred_until__gte=since)
     if until is not None:
         reports = reports.filter(occurred_start__lt=until)
     return reports
+
+
+def _visible_to(reports: QuerySet[Report], user: Any) -> QuerySet[Report]:
+    """``reports`` without the drafts of others (a draft is its author's alone)."""
+    author_id = user.pk if getattr(user, "is_authenticated", False) else None
+    return reports.filter(~Q(status=ReportStatus.DRAFT) | Q(author_id=author_id))
 
 
 def _in_state(reports: QuerySet[Report], user: Any, status: str) -> QuerySet[Report]:
@@ -142,11 +156,7 @@ def search_reports(
         action=action,
         correlated=bool(search.terms(text)),
     )
-    if status:
-        reports = _in_state(reports, user, status)
-    else:
-        author_id = user.pk if getattr(user, "is_authenticated", False) else None
-        reports = reports.filter(~Q(status=ReportStatus.DRAFT) | Q(author_id=author_id))
+    reports = _in_state(reports, user, status) if status else _visible_to(reports, user)
     matches = search.matching(text, how=how)
     if matches is not None:
         reports = reports.filter(matches)
@@ -246,21 +256,110 @@ class StatusCounts:
         ]
 
 
-def _bounded_counts(
-    per_state: dict[str, tuple[str, list[Any]]], cap: int, text: str = ""
-) -> StatusCounts:
-    """One query: a bounded count per state (each a scalar subquery), and on SQLite whether
-    many reports hold the words."""
-    parts = list(per_state.values())
-    for at_least in (search.MANY_MATCHES, search.COMMON_MATCHES):
-        flag = search.many_matches_sql(text, at_least)
-        parts.append(flag if flag is not None else ("0", []))
+# The first pass reads at most this many times ``cap + 1`` matches per state: narrow filters
+# (a few thousand matches, e.g. a common word with a type and a role) are counted in that one
+# query, and past it a state holding an eighth of the matches or more has passed the cap in it
+# (on PostgreSQL a recount repeats the same joins: "text + type + person role" took ~250 ms
+# with 2, ~600 ms with 1).
+PASS_PER_STATE = 2
+
+
+def _counts_per_state(
+    per_state: dict[str, QuerySet[Report]], cap: int, text: str = ""
+) -> dict[str, int]:
+    """One query: a bounded count (at most ``cap + 1``) per state, each a scalar subquery
+    (``search.bounded_count_sql`` chooses, state by state, how the words join on SQLite;
+    only a common word comes here there, hence ``FEW_CANDIDATES_COMMON``)."""
+    parts = [
+        search.bounded_count_sql(reports, text, cap + 1, few=search.FEW_CANDIDATES_COMMON)
+        for reports in per_state.values()
+    ]
     sql = "SELECT " + ", ".join(part for part, _params in parts)
     params = [value for _part, part_params in parts for value in part_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    found = dict(zip(per_state, (min(int(n), cap + 1) for n in row[:-2]), strict=True))
+    return dict(zip(per_state, (int(n) for n in row), strict=True))
+
+
+def _counts_in_one_pass(
+    matches: QuerySet[Report], limit: int | None
+) -> tuple[dict[str, int], bool]:
+    """How many of the first ``limit`` matches (any state, any order; all of them without a
+    limit) are in each state, in one grouped query, and whether that was every match."""
+    rows = matches.order_by().values("status")
+    try:
+        rows_sql, params = (rows if limit is None else rows[:limit]).query.sql_with_params()
+    except EmptyResultSet:  # a ``.none()`` queryset: nothing to count, no SQL to run
+        return {}, True
+    # Django-compiled SQL around one constant; every value is a bound parameter.
+    sql = f"SELECT status, COUNT(*) FROM ({rows_sql}) AS pass GROUP BY status"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {str(status): int(n) for status, n in cursor.fetchall()}
+    return found, limit is None or sum(found.values()) < limit
+
+
+def _words_matched(text: str, at_most: int) -> int:
+    """How many reports hold the words, counted up to ``at_most`` (SQLite)."""
+    sql, params = search.count_matches_sql(text, at_most)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
+def _bounded_counts(
+    matches: QuerySet[Report],
+    per_state: dict[str, QuerySet[Report]],
+    cap: int,
+    text: str = "",
+    *,
+    one_pass: bool = False,
+) -> StatusCounts:
+    """Each state's count of ``matches`` (every state, the draft rule applied), stopped at
+    ``cap + 1``; ``per_state`` holds the same reports state by state, the words (``text``)
+    not yet applied to either.
+
+    ``one_pass`` (the filters include a type, a person's role or dates: a join or a range no
+    per-state index narrows, so each state's count would repeat it and, with few matches,
+    read every candidate of its state): first one pass over every state at once, reading at
+    most ``PASS_PER_STATE * (cap + 1)`` matches per state. Under that, every count is exact
+    from this one query. Past it, a state with more than ``cap`` in the pass is "cap+", and
+    only the others are counted again, each by its own bounded count (a second query).
+    Otherwise one bounded count per state from the start: each stops at the cap early, and a
+    pass would read more rows than the four of them.
+
+    On SQLite with words, how many reports hold them is counted first (up to
+    ``search.COMMON_MATCHES``; the page's plan needs it too). Fewer: the pass reads all of
+    them (looked up by primary key), whatever the other filters. More: one bounded count per
+    state, each choosing how the words join (``search.bounded_count_sql``); a pass would read
+    thousands of matches of a common word before knowing any state's count.
+    """
+    words = search.matching(text)
+    many_words = common_words = False
+    if words is not None and connection.vendor == "sqlite":
+        matched = _words_matched(text, search.COMMON_MATCHES)
+        many_words = matched >= search.MANY_MATCHES
+        common_words = matched >= search.COMMON_MATCHES
+        if common_words:
+            found = _counts_per_state(per_state, cap, text)
+        else:
+            found, _complete = _counts_in_one_pass(matches.filter(words), None)
+    elif not one_pass:
+        found = _counts_per_state(per_state, cap, text)
+    else:
+        limit = PASS_PER_STATE * len(per_state) * (cap + 1)
+        found, complete = _counts_in_one_pass(
+            matches if words is None else matches.filter(words), limit
+        )
+        unsettled = {
+            state: reports
+            for state, reports in per_state.items()
+            if not complete and found.get(state, 0) <= cap
+        }
+        if unsettled:
+            found.update(_counts_per_state(unsettled, cap, text))
+    found = {state: min(found.get(state, 0), cap + 1) for state in per_state}
     capped = frozenset(state for state, n in found.items() if n > cap)
     by_status = {state: min(n, cap) for state, n in found.items() if n}
     return StatusCounts(
@@ -268,8 +367,8 @@ def _bounded_counts(
         by_status=by_status,
         capped=capped,
         cap=cap,
-        many_words=bool(row[-2]),
-        common_words=bool(row[-1]),
+        many_words=many_words,
+        common_words=common_words,
     )
 
 
@@ -278,11 +377,7 @@ def status_counts(reports: QuerySet[Report], *, cap: int | None = None) -> Statu
     (default ``COUNT_CAP``)."""
     cap = COUNT_CAP if cap is None else cap
     return _bounded_counts(
-        {
-            value: search.bounded_count_sql(reports.filter(status=value), "", cap + 1)
-            for value in ReportStatus.values
-        },
-        cap,
+        reports, {value: reports.filter(status=value) for value in ReportStatus.values}, cap
     )
 
 
@@ -300,8 +395,8 @@ def report_counts(
     cap: int | None = None,
 ) -> StatusCounts:
     """Counts per state of what ``search_reports`` finds with these filters (any state), each
-    stopped at ``cap`` (default ``COUNT_CAP``), in one query whose cost is bounded by ``cap``
-    rather than by the number of matches."""
+    stopped at ``cap`` (default ``COUNT_CAP``), in one or two queries whose cost is bounded by
+    ``cap`` rather than by the number of matches."""
     cap = COUNT_CAP if cap is None else cap
     reports = _filtered(
         user,
@@ -315,12 +410,11 @@ def report_counts(
         correlated=bool(search.terms(text)),
     )
     return _bounded_counts(
-        {
-            value: search.bounded_count_sql(_in_state(reports, user, value), text, cap + 1)
-            for value in ReportStatus.values
-        },
+        _visible_to(reports, user),
+        {value: _in_state(reports, user, value) for value in ReportStatus.values},
         cap,
         text,
+        one_pass=bool(code or person_role or since or until),
     )
 
 

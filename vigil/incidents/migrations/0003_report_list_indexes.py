@@ -6,8 +6,9 @@
   the draft rule (status, author) and the school scope; counts per state are answered from this
   small index instead of the wide report rows (which carry the narrative).
 
-Created with SQL, not ``Meta.indexes``: models.py is the lead's file. Moving them there later
-(same columns, then a migration that drops these by name) changes nothing else.
+Created with SQL rather than ``Meta.indexes`` (plain ``CREATE INDEX`` on both databases, the
+full-text triggers of migration 0002 untouched). Moving them to ``Meta.indexes`` later (same
+columns, then a migration that drops these by name) changes nothing else.
 """
 
 from django.db import migrations
