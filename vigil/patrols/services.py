@@ -397,10 +397,11 @@ def next_stop(shift: Shift) -> NextStop:
     )
 
 
-def walking_route(shift: Shift, last_scan: Scan | None) -> dict[str, Any] | None:
+def walking_route(shift: Shift, last_scan: Scan | None, viewer: Any) -> dict[str, Any] | None:
     """GeoJSON of the walk from the officer's last check-in to the next stop, along the
     campus walkways (the shortest way patrolopt knows): that leg only, never the rest of the
-    plan. None before the first check-in, at the stop already, or on a video patrol."""
+    plan; the zone's buildings as context when ``viewer`` may see the school's map. None
+    before the first check-in, at the stop already, or on a video patrol."""
     if shift.mode == PatrolMode.VIDEO or not shift.next_node or last_scan is None:
         return None
     here = last_scan.node
@@ -428,7 +429,6 @@ def walking_route(shift: Shift, last_scan: Scan | None) -> dict[str, Any] | None
             "properties": {"role": role, "label": label},
         }
 
-    # The zone's buildings as context, for an officer who may see the school's map.
     buildings = (
         [shift.building]
         if shift.building is not None
@@ -441,7 +441,7 @@ def walking_route(shift: Shift, last_scan: Scan | None) -> dict[str, Any] | None
             "properties": {"role": "building", "label": b.name},
         }
         for b in buildings
-        if b.footprint and scope_for(shift.officer, Action.SITES_VIEW).allows_school(b.school_id)
+        if b.footprint and scope_for(viewer, Action.SITES_VIEW).allows_school(b.school_id)
     ]
     return {
         "type": "FeatureCollection",

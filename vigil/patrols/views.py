@@ -68,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "video": shift.mode == PatrolMode.VIDEO,
             "client_id": uuid.uuid4().hex,
             "now": timezone.now(),
-            "route": services.walking_route(shift, last_scan),
+            "route": services.walking_route(shift, last_scan, request.user),
             "tile_url": settings.VIGIL_TILE_URL,
         },
     )

@@ -446,11 +446,11 @@ def test_a_fixed_post_from_the_calendar_is_stood_then_the_patrol_resumes() -> No
 
 def test_the_walking_route_is_the_leg_to_the_next_stop_along_walkways() -> None:
     shift = _start()
-    assert services.walking_route(shift, None) is None  # no check-in yet: nothing to walk from
+    assert services.walking_route(shift, None, shift.officer) is None  # nothing to walk from
     here = shift.next_node
     scan = _scan(shift, here).scan
     shift.refresh_from_db()
-    route = services.walking_route(shift, scan)
+    route = services.walking_route(shift, scan, shift.officer)
     assert route is not None
     outline, line, start, end = route["features"]
     assert outline["properties"] == {"role": "building", "label": "Main Building"}
