@@ -77,9 +77,21 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308
 
 
+class _AreaOptions(forms.models.ModelChoiceIterator):  # type: ignore[type-arg]
+    """The area options from one values query: hundreds of areas, without a model instance
+    (and its audit snapshot) for each, which was a third of the list page's time."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, school, name, code in self.queryset.values_list(
+            "pk", "school__name", "name", "code"
+        ):
+            yield (pk, f"{school}: {Area.display(name, code)}")
+
+
 class _AreaChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.school.name}: {obj}"
+    iterator = _AreaOptions
 
 
 class ReportFilterForm(forms.Form):

@@ -157,7 +157,12 @@ class Area(AuditedModel):
         indexes = [models.Index(fields=["school", "area_type"])]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})" if self.code else self.name
+        return self.display(self.name, self.code)
+
+    @staticmethod
+    def display(name: str, code: str) -> str:
+        """How an area is named to people: "Main hallway, level 1 (A-H1)"."""
+        return f"{name} ({code})" if code else name
 
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.risk:
