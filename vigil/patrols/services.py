@@ -217,8 +217,10 @@ def shift_start(
     shift.next_set_at = now
     with transaction.atomic():
         shift.save()
-        if _post_due(shift, _model(shift), now) is not None:
-            _choose_next(shift, now)  # a post starting now comes before any patrol stop
+        # A post starting now comes before any patrol stop. Only with posts: preparing the
+        # shift's model here (solve prepared its own) is otherwise left to the first check-in.
+        if shift.plan["posts"] and _post_due(shift, _model(shift), now) is not None:
+            _choose_next(shift, now)
     return shift
 
 
