@@ -204,6 +204,7 @@ def generate(total: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from vigil.demo import builder
+    from vigil.incidents import search
     from vigil.incidents.models import Classification, InvolvedPerson, Report
     from vigil.incidents.services import default_template
     from vigil.sites.models import Area, Building, District, School
@@ -240,7 +241,7 @@ def generate(total: int) -> dict[str, Any]:
     now = timezone.now()
     batch = 5000
     for offset in range(0, total, batch):
-        reports = []
+        reports, parts = [], []
         size = min(batch, total - offset)
         for n in range(offset, offset + size):
             school = schools[n % len(schools)]
@@ -249,6 +250,11 @@ def generate(total: int) -> dict[str, Any]:
             place = rng.choice(PLACES)
             words = _zipf_words(rng, WORDS_PER_REPORT)
             status = rng.choice(STATUSES)
+            types = [("school", rng.choice(CATEGORIES))]
+            if rng.random() < 0.6:
+                types.append(("nibrs", rng.choice(NIBRS)))
+            roles = [rng.choice(ROLES) for _ in range(rng.randint(1, 3))]
+            parts.append((types, roles))
             reports.append(
                 Report(
                     number=f"BENCH-{school.pk}-{n + 1:07d}",
@@ -266,29 +272,25 @@ def generate(total: int) -> dict[str, Any]:
                     actions_taken=" ".join(words[50:]) + ".",
                     author=rng.choice(authors),
                     updated_at=written,
+                    # As services write it with the parts below.
+                    search_facets=search.facets_text(types, roles),
                 )
             )
         with transaction.atomic():
             Report.objects.bulk_create(reports, batch_size=1000)  # sets pk (RETURNING)
             classes, people = [], []
-            for report in reports:
-                pk = report.pk
-                codes = {rng.choice(CATEGORIES)}
-                classes += [Classification(report_id=pk, scheme="school", code=c) for c in codes]
-                if rng.random() < 0.6:
-                    classes.append(
-                        Classification(report_id=pk, scheme="nibrs", code=rng.choice(NIBRS))
+            for report, (types, roles) in zip(reports, parts, strict=True):
+                classes += [Classification(report_id=report.pk, scheme=s, code=c) for s, c in types]
+                people += [
+                    InvolvedPerson(
+                        report_id=report.pk,
+                        role=role,
+                        kind="student",
+                        name=f"Person {position}",
+                        position=position,
                     )
-                for position in range(rng.randint(1, 3)):
-                    people.append(
-                        InvolvedPerson(
-                            report_id=pk,
-                            role=rng.choice(ROLES),
-                            kind="student",
-                            name=f"Person {position}",
-                            position=position,
-                        )
-                    )
+                    for position, role in enumerate(roles)
+                ]
             Classification.objects.bulk_create(classes, batch_size=2000)
             InvolvedPerson.objects.bulk_create(people, batch_size=2000)
         print(f"  {offset + size:,} reports", file=sys.stderr, flush=True)

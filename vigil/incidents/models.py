@@ -108,11 +108,15 @@ class Report(AuditedModel):
     )
     version = models.PositiveIntegerField(default=1, help_text="The newest ReportVersion.")
     updated_at = models.DateTimeField()
+    # The report's types and its people's roles as search tokens (search.facets_text), written
+    # with them by services; the full-text index reads it (migration 0005). Never names.
+    search_facets = models.TextField(blank=True, default="", editable=False)
 
     scope_path: ClassVar[str | None] = "school_id"
     # The narrative names juveniles; the audit log records that it changed, not what it says.
     audit_redacted: ClassVar[frozenset[str]] = frozenset({"narrative", "actions_taken"})
-    audit_ignored: ClassVar[frozenset[str]] = frozenset({"updated_at", "version"})
+    # search_facets repeats the classifications and roles, which have audit rows of their own.
+    audit_ignored: ClassVar[frozenset[str]] = frozenset({"updated_at", "version", "search_facets"})
 
     class Meta:
         ordering = ["-written_at", "-pk"]

@@ -5,11 +5,19 @@ location. People's names and descriptions are deliberately NOT indexed: the peop
 a report are a sensitive read (a stated reason, an audit row), and a search box must not become
 a way around that.
 
+Facets: a report's types and its people's roles (never who they are) are also in the index, as
+tokens in a column of their own (``Report.search_facets``, written with the report by
+``services``; ``facets_text``). With words, the type and role filters join the full-text test
+itself, so the index intersects them with the words' matches: "a common word + a type + a
+role" then reads a few thousand index entries instead of testing every report of the type.
+
 - SQLite: an FTS5 table ``incidents_report_fts`` with external content (the report table
-  itself), kept in step by three triggers (migration 0002). Tokenizer ``porter unicode61
-  remove_diacritics 2``, so "fights" finds "fighting".
+  itself), kept in step by three triggers (migration 0005, which added the facets column to
+  0002's table). Tokenizer ``porter unicode61 remove_diacritics 2``, so "fights" finds
+  "fighting"; the facet tokens are matched in their own column only (``fts5_query``).
 - PostgreSQL: a stored generated ``tsvector`` column ``search_vector`` on the report table
-  (``to_tsvector('english', ...)``, so it needs no trigger) with a GIN index (migration 0002).
+  (``to_tsvector('english', ...)``, so it needs no trigger) with a GIN index (migration 0002);
+  the facets through a GIN index on ``to_tsvector('simple', search_facets)`` (migration 0005).
 
 Both are invisible to the Django model on purpose (models.py is the lead's; the columns are
 maintenance, not data). The words become one boolean expression of the report query
@@ -22,13 +30,16 @@ planner cannot see how many rows an FTS5 match gives, so the SQL says how to joi
 ``ReportMatch(how=LIST|SCAN|PROBE)``, chosen from cheap bounded counts.
 
 Warning for later migrations: on SQLite, Django rebuilds a table to alter it ("remake"), which
-drops its triggers. A migration that alters ``incidents_report`` must run migration 0002's
-``SQLITE_INSTALL`` again afterwards (``test_search.py`` checks the triggers exist).
+drops its triggers and the indexes made with SQL (migrations 0003, 0004). A migration that
+alters ``incidents_report`` must add columns with plain ``ALTER TABLE ... ADD COLUMN`` (as 0005
+does) or run 0005's ``SQLITE_INSTALL`` and those indexes again afterwards (``test_search.py``
+checks the triggers exist).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -36,10 +47,13 @@ from django.db import connection as default_connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-# The columns searched, in the order FTS5 declares them.
+# The columns searched, in the order FTS5 declares them (the facets column comes after them).
 COLUMNS = ("number", "title", "narrative", "actions_taken", "location_text")
+FACETS_COLUMN = "search_facets"
 FTS_TABLE = "incidents_report_fts"
 PG_COLUMN = "search_vector"
+# The expression of PostgreSQL's facets index (migration 0005); a query must repeat it exactly.
+PG_FACETS = "to_tsvector('simple'::regconfig, {table}.search_facets)"
 SQLITE_MATCH = "SELECT rowid FROM incidents_report_fts WHERE incidents_report_fts MATCH %s"
 POSTGRESQL_MATCH = (
     "SELECT id FROM incidents_report WHERE search_vector @@ to_tsquery('english'::regconfig, %s)"
@@ -74,13 +88,52 @@ def terms(text: str) -> list[str]:
     return found[:MAX_TERMS]
 
 
-def fts5_query(words: list[str]) -> str:
-    """An FTS5 MATCH expression: every word must appear (prefix for ``word*``)."""
+# --- facets ----------------------------------------------------------------------------------
+
+
+def type_facet(scheme: str, code: str) -> str:
+    """The search token of a report type: ``t`` + scheme + code, letters and digits only
+    (``("school", "fire_alarm")`` gives ``tschoolfirealarm``), so every tokenizer keeps it
+    whole; ``test_search`` checks that no two types or roles share a token."""
+    return _token("t", scheme, code)
+
+
+def role_facet(role: str) -> str:
+    """The search token of a person's role in a report: ``r`` + role (``rreportingparty``)."""
+    return _token("r", role)
+
+
+def _token(*parts: str) -> str:
+    return "".join(ch for ch in "".join(parts).lower() if ch.isascii() and ch.isalnum())
+
+
+def facets_text(types: Iterable[tuple[str, str]], roles: Iterable[str]) -> str:
+    """What ``Report.search_facets`` holds: the tokens of its types and of its people's roles,
+    each once, sorted. Roles only: who the people are is never indexed."""
+    tokens = {type_facet(scheme, code) for scheme, code in types}
+    tokens |= {role_facet(role) for role in roles}
+    return " ".join(sorted(tokens))
+
+
+def fts5_query(words: list[str], facets: Sequence[str] = ()) -> str:
+    """An FTS5 MATCH expression: every word must appear (prefix for ``word*``), and every
+    facet token in the facets column.
+
+    The words are not held to the text columns: a column filter makes FTS5 read the position
+    list of every match, which for a common word tripled the list page (bench). A word can
+    match only the text, unless someone types a facet token itself ("rvictim"), which finds
+    what the type and role filters find anyway. The facets are held to their column, so a
+    narrative cannot put a report under a type it does not have.
+    """
     parts = []
     for word in words:
         bare = word.rstrip("*")
         parts.append(f'"{bare}"*' if word.endswith("*") else f'"{bare}"')
-    return " AND ".join(parts)
+    query = " AND ".join(parts)
+    if facets:
+        tokens = " AND ".join(f'"{facet}"' for facet in facets)
+        query += f" AND {FACETS_COLUMN} : ({tokens})"
+    return query
 
 
 def tsquery(words: list[str]) -> str:
@@ -107,14 +160,17 @@ FEW_CANDIDATES_COMMON = 5000
 
 
 class ReportMatch(Func):
-    """True when the report row holds every word: the full-text test written into the report
-    query itself, so it combines with the other filters and the newest-first index.
+    """True when the report row holds every word (and every facet token): the full-text test
+    written into the report query itself, so it combines with the other filters and the
+    newest-first index.
 
     The report table's alias comes from the query (``F("pk")``), so the test stays right when
     the queryset is used as a subquery and Django renames the table (``U0``).
 
-    - PostgreSQL: ``<alias>.search_vector @@ to_tsquery(...)``: the planner uses the GIN index
-      for rare words, or reads the newest-first index and tests each row for common ones.
+    - PostgreSQL: ``<alias>.search_vector @@ to_tsquery(...)`` (and the facets index's
+      expression ``@@`` the facet tokens): the planner uses the GIN indexes (both at once, a
+      bitmap AND) for rare words or narrow facets, or reads the newest-first index and tests
+      each row for common ones.
     - SQLite, ``how``:
       ``list`` (few matches): ``<alias>.id IN (SELECT rowid FROM fts WHERE fts MATCH ...)``;
       SQLite looks up each match by primary key and sorts them.
@@ -127,10 +183,11 @@ class ReportMatch(Func):
 
     output_field = BooleanField()
 
-    def __init__(self, words: list[str], *, how: str = LIST) -> None:
+    def __init__(self, words: list[str], *, how: str = LIST, facets: Sequence[str] = ()) -> None:
         super().__init__(F("pk"))
         self.words = words
         self.how = how
+        self.facets = tuple(facets)
 
     def as_sql(  # type: ignore[override]
         self, compiler: Any, connection: Any, **extra_context: Any
@@ -139,9 +196,14 @@ class ReportMatch(Func):
         if connection.vendor == "postgresql":
             table = column.rsplit(".", 1)[0]
             sql = f"{table}.{PG_COLUMN} @@ to_tsquery('english'::regconfig, %s)"
-            return sql, [*params, tsquery(self.words)]
+            params = [*params, tsquery(self.words)]
+            if self.facets:
+                facets = PG_FACETS.format(table=table)
+                sql = f"({sql} AND {facets} @@ to_tsquery('simple'::regconfig, %s))"
+                params.append(tsquery(list(self.facets)))
+            return sql, params
         if connection.vendor == "sqlite":
-            query = fts5_query(self.words)
+            query = fts5_query(self.words, self.facets)
             if self.how == PROBE:
                 sql = f"EXISTS ({SQLITE_MATCH} AND rowid = {column})"
                 return sql, [query, *params]
@@ -150,10 +212,14 @@ class ReportMatch(Func):
         raise NotImplementedError(f"no full-text search on {connection.vendor}")
 
 
-def matching(text: str, *, vendor: str | None = None, how: str = LIST) -> Q | None:
-    """A filter for reports whose searched text holds every word of ``text``.
+def matching(
+    text: str, *, vendor: str | None = None, how: str = LIST, facets: Sequence[str] = ()
+) -> Q | None:
+    """A filter for reports whose searched text holds every word of ``text`` and whose
+    facets (``type_facet``, ``role_facet``) include every one of ``facets``.
 
-    None when ``text`` has no searchable word (the caller then does not filter at all).
+    None when ``text`` has no searchable word (the caller then does not filter at all; facets
+    alone are the caller's to filter otherwise: ``selectors`` uses them only with words).
     ``how`` is a plan hint for SQLite (see ``ReportMatch``); the reports found are the same.
     """
     words = terms(text)
@@ -162,7 +228,7 @@ def matching(text: str, *, vendor: str | None = None, how: str = LIST) -> Q | No
     vendor = vendor or default_connection.vendor
     # The user's words travel only as a bound parameter; the SQL around them is constant.
     if vendor in ("sqlite", "postgresql"):
-        return Q(ReportMatch(words, how=how))
+        return Q(ReportMatch(words, how=how, facets=facets))
     # Any other database: a plain (slow) substring search of the same columns.
     q = Q()
     for word in words:
@@ -171,16 +237,19 @@ def matching(text: str, *, vendor: str | None = None, how: str = LIST) -> Q | No
         for column in COLUMNS:
             any_column |= Q(**{f"{column}__icontains": bare})
         q &= any_column
+    for facet in facets:
+        q &= Q(**{f"{FACETS_COLUMN}__regex": rf"(^| ){facet}( |$)"})
     return q
 
 
-def count_matches_sql(text: str, at_most: int) -> tuple[str, list[Any]]:
-    """SQL counting the reports that hold the words, stopping at ``at_most`` (SQLite only: it
-    reads at most that many rowids of the FTS index, in rowid order, ~1 ms per 5,000)."""
+def count_matches_sql(text: str, at_most: int, facets: Sequence[str] = ()) -> tuple[str, list[Any]]:
+    """SQL counting the reports that hold the words (and facets), stopping at ``at_most``
+    (SQLite only: it reads at most that many rowids of the FTS index, in rowid order, ~1 ms
+    per 5,000)."""
     limit = int(at_most)
     # Constants only; the words are the one bound parameter.
     sql = f"SELECT COUNT(*) FROM ({SQLITE_MATCH} LIMIT {limit}) AS matched"  # noqa: S608
-    return sql, [fts5_query(terms(text))]
+    return sql, [fts5_query(terms(text), facets)]
 
 
 def bounded_count_sql(
@@ -190,9 +259,11 @@ def bounded_count_sql(
     *,
     few: int | None = None,
     vendor: str | None = None,
+    facets: Sequence[str] = (),
 ) -> tuple[str, list[Any]]:
-    """SQL (a scalar subquery) counting ``candidates`` that hold every word, stopping at
-    ``limit``: the cost is bounded by ``limit`` rather than by how many reports match.
+    """SQL (a scalar subquery) counting ``candidates`` that hold every word (and facet),
+    stopping at ``limit``: the cost is bounded by ``limit`` rather than by how many reports
+    match.
 
     On SQLite with words: when the candidates are few (fewer than ``few``, by default
     ``FEW_CANDIDATES``; ``FEW_CANDIDATES_COMMON`` for a common word), each is probed in the FTS
@@ -204,19 +275,25 @@ def bounded_count_sql(
     try:
         few = FEW_CANDIDATES if few is None else few
         vendor = vendor or default_connection.vendor
-        return _bounded_count_sql(candidates, text, limit, few, vendor)
+        return _bounded_count_sql(candidates, text, limit, few, vendor, tuple(facets))
     except EmptyResultSet:  # a ``.none()`` queryset: nothing to count, no SQL to run
         return "0", []
 
 
 def _bounded_count_sql(
-    candidates: QuerySet[Any], text: str, limit: int, few: int, vendor: str
+    candidates: QuerySet[Any],
+    text: str,
+    limit: int,
+    few: int,
+    vendor: str,
+    facets: tuple[str, ...],
 ) -> tuple[str, list[Any]]:
     words = terms(text)
     base = candidates.order_by()
     if words and vendor == "sqlite":
         few_sql, few_params = base.values("pk")[: int(few)].query.sql_with_params()
-        each = base.filter(ReportMatch(words, how=PROBE)).values("pk")[: int(limit)]
+        each = base.filter(ReportMatch(words, how=PROBE, facets=facets)).values("pk")
+        each = each[: int(limit)]
         each_sql, each_params = each.query.sql_with_params()
         # Correlated to the FTS row being read: a primary-key lookup of that one report.
         driven = base.filter(pk=RawSQL(f'"{FTS_TABLE}"."rowid"', []))  # noqa: S611
@@ -228,9 +305,9 @@ def _bounded_count_sql(
             f"ELSE (SELECT COUNT(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
             f"AND EXISTS ({driven_sql}) LIMIT {int(limit)}) AS driven) END)"
         )
-        query = fts5_query(words)
+        query = fts5_query(words, facets)
         return sql, [*few_params, *each_params, query, *driven_params]
-    matches = matching(text, vendor=vendor)
+    matches = matching(text, vendor=vendor, facets=facets)
     if matches is not None:
         base = base.filter(matches)
     inner_sql, inner_params = base.values("pk")[: int(limit)].query.sql_with_params()

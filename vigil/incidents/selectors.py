@@ -45,6 +45,19 @@ def code_scheme(code: str) -> str | None:
 OCCURRED_UNTIL = Coalesce("occurred_end", "occurred_start")
 
 
+def type_and_role_facets(code: str, person_role: str) -> tuple[str, ...]:
+    """The search tokens (``search.type_facet``, ``search.role_facet``) of a type and a role
+    filter, for the full-text test when there are words; the unknown ones are left out (the
+    filters themselves then match nothing)."""
+    facets = []
+    scheme = code_scheme(code) if code else None
+    if scheme is not None:
+        facets.append(search.type_facet(scheme, code))
+    if person_role in PersonRole.values:
+        facets.append(search.role_facet(person_role))
+    return tuple(facets)
+
+
 def _filtered(
     user: Any,
     *,
@@ -55,18 +68,19 @@ def _filtered(
     since: datetime | None,
     until: datetime | None,
     action: Action,
-    correlated: bool = False,
+    words: bool = False,
 ) -> QuerySet[Report]:
     """The reports in ``user``'s scope matching every filter but the state and the words
     (and before the draft rule, which depends on the state).
 
-    A type is written ``pk IN (reports with that code)`` (a few percent of reports: SQLite may
-    start from that list), or, when something narrower drives the query, as ``EXISTS`` probed
-    per report (one probe of the (scheme, code, report) index): with ``correlated`` (words
-    given: the words' matches drive it, and no list is built for every count) or with
-    ``since`` (the reports of the date range, read from their index, instead of looking up
-    every report with that code to test its dates). A role (in a third of reports or more) is
-    always an ``EXISTS``.
+    With ``words`` (the query has searchable words), a known type or role is not filtered
+    here: it joins the words' full-text test as a facet (``type_and_role_facets``), and the
+    index intersects them. Without words a type is written ``pk IN (reports with that code)``
+    (a few percent of reports: SQLite may start from that list), or with ``since`` as an
+    ``EXISTS`` probed per report (one probe of the (scheme, code, report) index: the reports of
+    the date range are read from their index, instead of looking up every report with that
+    code to test its dates). A role (in a third of reports or more) is an ``EXISTS``.
+    An unknown type or role matches nothing.
     """
     reports: QuerySet[Report] = Report.objects.restrict(user, action)
     if school_ids is not None:
@@ -75,21 +89,21 @@ def _filtered(
         scheme = code_scheme(code)
         if scheme is None:
             reports = reports.none()
-        else:
+        elif not words:
             codes = Classification.objects.filter(scheme=scheme, code=code)
-            if correlated or since is not None:
+            if since is not None:
                 reports = reports.filter(Exists(codes.filter(report_id=OuterRef("pk"))))
             else:
                 reports = reports.filter(pk__in=codes.values("report_id"))
     if area_id is not None:
         reports = reports.filter(area_id=area_id)
     if person_role:
-        if person_role in PersonRole.values:
+        if person_role not in PersonRole.values:
+            reports = reports.none()
+        elif not words:
             reports = reports.filter(
                 Exists(InvolvedPerson.objects.filter(report_id=OuterRef("pk"), role=person_role))
             )
-        else:
-            reports = reports.none()
     if since is not None:
         # Overlap: it had not ended before ``since`` (an open-ended one counts from its start).
         # Written with the expression of the ``incidents_report_occurred_until`` index
@@ -138,6 +152,7 @@ def search_reports(
       location text (never in people's names); ``word*`` matches a prefix.
     - ``code``: a NIBRS offence code or a school category code.
     - ``person_role``: reports naming at least one person in that role.
+      (With words, both are facets of the full-text test: see ``_filtered``.)
     - ``since``/``until``: reports whose occurrence (start..end) overlaps [since, until).
 
     Unknown ``status``, ``code`` or ``person_role`` values match nothing (never everything).
@@ -154,10 +169,10 @@ def search_reports(
         since=since,
         until=until,
         action=action,
-        correlated=bool(search.terms(text)),
+        words=bool(search.terms(text)),
     )
     reports = _in_state(reports, user, status) if status else _visible_to(reports, user)
-    matches = search.matching(text, how=how)
+    matches = search.matching(text, how=how, facets=type_and_role_facets(code, person_role))
     if matches is not None:
         reports = reports.filter(matches)
     return reports.order_by("-written_at", "-pk")
@@ -265,13 +280,18 @@ PASS_PER_STATE = 2
 
 
 def _counts_per_state(
-    per_state: dict[str, QuerySet[Report]], cap: int, text: str = ""
+    per_state: dict[str, QuerySet[Report]],
+    cap: int,
+    text: str = "",
+    facets: tuple[str, ...] = (),
 ) -> dict[str, int]:
     """One query: a bounded count (at most ``cap + 1``) per state, each a scalar subquery
     (``search.bounded_count_sql`` chooses, state by state, how the words join on SQLite;
     only a common word comes here there, hence ``FEW_CANDIDATES_COMMON``)."""
     parts = [
-        search.bounded_count_sql(reports, text, cap + 1, few=search.FEW_CANDIDATES_COMMON)
+        search.bounded_count_sql(
+            reports, text, cap + 1, few=search.FEW_CANDIDATES_COMMON, facets=facets
+        )
         for reports in per_state.values()
     ]
     sql = "SELECT " + ", ".join(part for part, _params in parts)
@@ -300,9 +320,9 @@ def _counts_in_one_pass(
     return found, limit is None or sum(found.values()) < limit
 
 
-def _words_matched(text: str, at_most: int) -> int:
-    """How many reports hold the words, counted up to ``at_most`` (SQLite)."""
-    sql, params = search.count_matches_sql(text, at_most)
+def _words_matched(text: str, at_most: int, facets: tuple[str, ...] = ()) -> int:
+    """How many reports hold the words (and facets), counted up to ``at_most`` (SQLite)."""
+    sql, params = search.count_matches_sql(text, at_most, facets)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return int(cursor.fetchone()[0])
@@ -315,10 +335,11 @@ def _bounded_counts(
     text: str = "",
     *,
     one_pass: bool = False,
+    facets: tuple[str, ...] = (),
 ) -> StatusCounts:
     """Each state's count of ``matches`` (every state, the draft rule applied), stopped at
-    ``cap + 1``; ``per_state`` holds the same reports state by state, the words (``text``)
-    not yet applied to either.
+    ``cap + 1``; ``per_state`` holds the same reports state by state, the words (``text``,
+    with the type and role ``facets`` that join them) not yet applied to either.
 
     ``one_pass`` (the filters include a type, a person's role or dates: a join or a range no
     per-state index narrows, so each state's count would repeat it and, with few matches,
@@ -335,14 +356,14 @@ def _bounded_counts(
     state, each choosing how the words join (``search.bounded_count_sql``); a pass would read
     thousands of matches of a common word before knowing any state's count.
     """
-    words = search.matching(text)
+    words = search.matching(text, facets=facets)
     many_words = common_words = False
     if words is not None and connection.vendor == "sqlite":
-        matched = _words_matched(text, search.COMMON_MATCHES)
+        matched = _words_matched(text, search.COMMON_MATCHES, facets)
         many_words = matched >= search.MANY_MATCHES
         common_words = matched >= search.COMMON_MATCHES
         if common_words:
-            found = _counts_per_state(per_state, cap, text)
+            found = _counts_per_state(per_state, cap, text, facets)
         else:
             found, _complete = _counts_in_one_pass(matches.filter(words), None)
     elif not one_pass:
@@ -358,7 +379,7 @@ def _bounded_counts(
             if not complete and found.get(state, 0) <= cap
         }
         if unsettled:
-            found.update(_counts_per_state(unsettled, cap, text))
+            found.update(_counts_per_state(unsettled, cap, text, facets))
     found = {state: min(found.get(state, 0), cap + 1) for state in per_state}
     capped = frozenset(state for state, n in found.items() if n > cap)
     by_status = {state: min(n, cap) for state, n in found.items() if n}
@@ -407,7 +428,7 @@ def report_counts(
         since=since,
         until=until,
         action=action,
-        correlated=bool(search.terms(text)),
+        words=bool(search.terms(text)),
     )
     return _bounded_counts(
         _visible_to(reports, user),
@@ -415,6 +436,7 @@ def report_counts(
         cap,
         text,
         one_pass=bool(code or person_role or since or until),
+        facets=type_and_role_facets(code, person_role),
     )
 
 

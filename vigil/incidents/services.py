@@ -28,7 +28,7 @@ from vigil.core import audit
 from vigil.core.permissions import Action, scope_for
 from vigil.events.models import Event
 from vigil.evidence.models import EvidenceItem
-from vigil.incidents import snapshot
+from vigil.incidents import search, snapshot
 from vigil.incidents.choices import (
     EDITABLE_STATES,
     LinkKind,
@@ -344,6 +344,12 @@ def _apply(report: Report, draft: ReportDraft) -> None:
     report.reported_at = draft.reported_at
     report.narrative = draft.narrative.strip()
     report.actions_taken = draft.actions_taken.strip()
+    # What _write_parts writes, as the search index's tokens (saved with the report).
+    report.search_facets = search.facets_text(
+        [(Scheme.NIBRS, code) for code in draft.nibrs]
+        + [(Scheme.SCHOOL, code) for code in draft.categories],
+        [person.role for person in draft.people],
+    )
 
 
 def _version(report: Report, *, actor: Any, change: str, comment: str = "") -> ReportVersion:
