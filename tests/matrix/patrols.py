@@ -175,7 +175,7 @@ def _work_order(ctx: Ctx) -> WorkOrder:
         answers=answers,
         client_id=f"matrix-{ctx.school.slug}",
         occurred_at=timezone.now(),
-    )
+    ).findings
     order: WorkOrder = finding.work_order
     return order
 

@@ -17,6 +17,13 @@ How walkways are found, in order:
    checks it on the map.
 6. Offsite points (off-campus parking, stores, fast food, hangouts) join the nearest outdoor
    node by road (straight line × ``ROAD_FACTOR``), by vehicle and bicycle only.
+7. A supervisor's edits (``Edit``, stored as ``WalkwayEdit``) apply to what rules 1-4 and 6
+   found, before rule 5 joins what is still apart: a removed walkway is gone and rule 5 never
+   joins its two ends again; an added or changed one takes the length and modes given; a
+   confirmed assumed walkway is kept as a walkway that exists. An edit naming a stop that no
+   longer exists is skipped and reported. A removal that leaves its two ends with no other
+   way between them is reported as a cut (the editor refuses such removals; a cut can still
+   appear when the map changes later, and then rule 5 joins the pieces elsewhere).
 
 Risk weights and deadlines come from the area's risk class; dwell (inspection) times from its
 type. Both are defaults that the calendar and supervisors adjust.
@@ -32,7 +39,7 @@ from dataclasses import dataclass, field
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from patrolopt.graph import Edge, Node, PatrolGraph
+from patrolopt.graph import MODES, Edge, Node, PatrolGraph
 
 WALK_MPS = 1.3  # a patrol walk, checking as one goes
 BICYCLE_MPS = 4.0
@@ -105,12 +112,68 @@ class Place:
     level: int | None = None
 
 
+SPEED_MPS: dict[str, float] = {"foot": WALK_MPS, "bicycle": BICYCLE_MPS, "vehicle": VEHICLE_MPS}
+MODE_WORDS: dict[str, str] = {"foot": "on foot", "bicycle": "by bicycle", "vehicle": "by vehicle"}
+EDIT_ACTIONS = ("add", "remove", "change", "confirm")
+
+
+def walkway_key(a: str, b: str) -> tuple[str, str]:
+    """A walkway's two stops in the one order it is stored and reported in."""
+    return (a, b) if a <= b else (b, a)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A supervisor's edit of one walkway between stops ``a`` and ``b``.
+
+    ``add``: a walkway exists here; ``remove``: it does not; ``change``: it exists with this
+    length and/or these modes; ``confirm``: the assumed walkway exists as assumed. ``metres``
+    None: the straight line between the centres (add) or unchanged (change); ``modes`` None:
+    on foot (add) or unchanged (change).
+    """
+
+    a: str
+    b: str
+    action: str
+    metres: float | None = None
+    modes: frozenset[str] | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return walkway_key(self.a, self.b)
+
+
+@dataclass(frozen=True)
+class SkippedEdit:
+    """An edit that could not be applied, and why (a stop of it no longer exists...)."""
+
+    a: str
+    b: str
+    action: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A walkway removed, or closed to ``modes``, that was the only way between its two ends
+    by those modes."""
+
+    a: str
+    b: str
+    modes: tuple[str, ...]
+
+
 @dataclass
 class BuildReport:
     """What the builder decided that a person should check."""
 
     assumed: list[tuple[str, str]] = field(default_factory=list)
     isolated: list[str] = field(default_factory=list)
+    # Walkways as a supervisor edited them: key → "add", "change" or "confirm".
+    edited: dict[tuple[str, str], str] = field(default_factory=dict)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[SkippedEdit] = field(default_factory=list)
+    cuts: list[Cut] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -250,13 +313,29 @@ def _components(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> list[
     return sorted(groups.values(), key=lambda g: (-len(g), min(g)))
 
 
-def _travel(walk: _Walk) -> dict[str, float]:
-    travel = {"foot": max(walk.metres, 1.0) / WALK_MPS}
-    if walk.outdoor:
-        travel["bicycle"] = max(walk.metres, 1.0) / BICYCLE_MPS
-    if walk.vehicle:
-        travel["vehicle"] = max(walk.metres, 1.0) / VEHICLE_MPS
-    return travel
+@dataclass(frozen=True)
+class _Link:
+    """A walkway as it goes into the graph: its length and the modes it is open to."""
+
+    metres: float
+    modes: frozenset[str]
+
+
+def _modes(walk: _Walk) -> frozenset[str]:
+    return frozenset(
+        {"foot"}
+        | ({"bicycle"} if walk.outdoor else set())
+        | ({"vehicle"} if walk.vehicle else set())
+    )
+
+
+def _travel(link: _Link) -> dict[str, float]:
+    return {mode: max(link.metres, 1.0) / SPEED_MPS[mode] for mode in MODES if mode in link.modes}
+
+
+def _assumed(a: Place, b: Place) -> _Link:
+    """Rule 5's walk between two places: the straight gap, longer by the usual detour."""
+    return _Link(a.shape.distance(b.shape) * ASSUMED_DETOUR + 1.0, frozenset({"foot", "bicycle"}))
 
 
 def _node(place: Place) -> Node:
@@ -273,53 +352,155 @@ def _node(place: Place) -> Node:
     )
 
 
-def build(places: Sequence[Place], *, name: str = "campus") -> tuple[PatrolGraph, BuildReport]:
-    """The patrol graph of ``places`` and what a person should check in it."""
+def _skip_reason(edit: Edit, stops: set[str], by_id: dict[str, Place]) -> str:
+    if edit.action not in EDIT_ACTIONS:
+        return f"unknown action {edit.action!r}"
+    if edit.a == edit.b:
+        return "both ends are the same stop"
+    for node in edit.key:
+        if node in by_id and node not in stops:
+            return f"{by_id[node].label} is walked through, not a stop"
+        if node not in stops:
+            return f"there is no stop {node} on the map any more"
+    return ""
+
+
+def _apply(
+    edits: Iterable[Edit],
+    links: dict[tuple[str, str], _Link],
+    stops: set[str],
+    by_id: dict[str, Place],
+    report: BuildReport,
+) -> set[tuple[str, str]]:
+    """Apply ``edits`` to ``links`` in place; the pairs removed, which rule 5 must not join."""
+    removed: set[tuple[str, str]] = set()
+    for edit in sorted(edits, key=lambda e: e.key):
+        key = edit.key
+        reason = _skip_reason(edit, stops, by_id)
+        if reason:
+            report.skipped.append(SkippedEdit(key[0], key[1], edit.action, reason))
+            continue
+        if edit.action == "remove":
+            links.pop(key, None)
+            removed.add(key)
+            report.removed.append(key)
+            continue
+        a, b = by_id[key[0]], by_id[key[1]]
+        # Assumed walkways come from rule 5, after the edits: an edit of one pins it as rule 5
+        # makes it (the same length and modes), so it stays when the map changes later.
+        current = links.get(key) or _assumed(a, b)
+        if edit.action == "add":
+            straight = float(_centre(a).distance(_centre(b)))
+            link = _Link(
+                straight if edit.metres is None else edit.metres,
+                edit.modes or frozenset({"foot"}),
+            )
+        elif edit.action == "change":
+            link = _Link(
+                current.metres if edit.metres is None else edit.metres,
+                edit.modes or current.modes,
+            )
+        else:  # confirm
+            link = current
+        links[key] = link
+        report.edited[key] = edit.action
+    return removed
+
+
+def _cuts(
+    generated: dict[tuple[str, str], _Link], links: dict[tuple[str, str], _Link], stops: set[str]
+) -> list[Cut]:
+    """Generated walkways removed or closed to a mode whose two ends nothing else joins by it."""
+    lost = {
+        key: link.modes - (links[key].modes if key in links else frozenset())
+        for key, link in generated.items()
+    }
+    lost = {key: modes for key, modes in lost.items() if modes}
+    if not lost:
+        return []
+    nodes = sorted(stops)
+    piece_of: dict[str, dict[str, int]] = {}
+    for mode in MODES:
+        if any(mode in modes for modes in lost.values()):
+            pieces = _components(nodes, [k for k, link in links.items() if mode in link.modes])
+            piece_of[mode] = {n: i for i, piece in enumerate(pieces) for n in piece}
+    cuts = []
+    for (a, b), modes in sorted(lost.items()):
+        apart = tuple(m for m in MODES if m in modes and piece_of[m][a] != piece_of[m][b])
+        if apart:
+            cuts.append(Cut(a, b, apart))
+    return cuts
+
+
+def build(
+    places: Sequence[Place], *, name: str = "campus", edits: Iterable[Edit] = ()
+) -> tuple[PatrolGraph, BuildReport]:
+    """The patrol graph of ``places`` with a supervisor's ``edits``, and what a person should
+    check in it."""
     report = BuildReport()
     by_id = {p.id: p for p in places}
     onsite = [p for p in places if p.kind != "offsite"]
     patrolled = {p.id for p in onsite if p.kind in PATROLLED_TYPES or p.kind == "exterior_door"}
     walks = _indoor_walks(onsite) + _door_walks(onsite)
-    joined = _contract(walks, patrolled)
-
+    links = {key: _Link(w.metres, _modes(w)) for key, w in _contract(walks, patrolled).items()}
     nodes = sorted(patrolled)
-    pieces = _components(nodes, joined)
+
+    # Rule 6: offsite points by road from the nearest lot (or outdoor stop).
+    offsite = [p for p in places if p.kind == "offsite"]
+    outdoor_nodes = [by_id[n] for n in nodes if by_id[n].building is None]
+    anchors = [p for p in outdoor_nodes if p.kind in VEHICLE_TYPES] or outdoor_nodes
+    for place in offsite if anchors else []:
+        anchor = min(anchors, key=lambda p: p.shape.distance(place.shape))
+        metres = anchor.shape.distance(place.shape) * ROAD_FACTOR + 10.0
+        links[walkway_key(anchor.id, place.id)] = _Link(metres, frozenset({"vehicle", "bicycle"}))
+
+    # Rule 7: the supervisor's edits.
+    stops = patrolled | {p.id for p in offsite}
+    generated = dict(links)
+    removed = _apply(edits, links, stops, by_id, report)
+    report.cuts = _cuts(generated, links, stops)
+
+    # Rule 5: join what is still apart on foot, never across a removed walkway.
+    def on_foot() -> list[set[str]]:
+        return _components(
+            nodes,
+            (
+                k
+                for k, link in links.items()
+                if "foot" in link.modes and k[0] in patrolled and k[1] in patrolled
+            ),
+        )
+
+    pieces = on_foot()
     while len(pieces) > 1:
         main, rest = pieces[0], pieces[1:]
-        a, b, gap = min(
+        closest = min(
             (
                 (x, y, by_id[x].shape.distance(by_id[y].shape))
                 for piece in rest
                 for x in main
                 for y in piece
+                if walkway_key(x, y) not in links and walkway_key(x, y) not in removed
             ),
             key=lambda t: (t[2], t[0], t[1]),
+            default=None,
         )
-        key = (min(a, b), max(a, b))
-        joined[key] = _Walk(key[0], key[1], gap * ASSUMED_DETOUR + 1.0, outdoor=True)
+        if closest is None:
+            break  # every way between the pieces was removed: the cut says so
+        key = walkway_key(closest[0], closest[1])
+        links[key] = _assumed(by_id[key[0]], by_id[key[1]])
         report.assumed.append(key)
-        pieces = _components(nodes, joined)
+        pieces = on_foot()
 
+    # Offsite points no walkway reaches from the campus are left out.
+    reached = _components(sorted(stops), links)
+    kept = {n for piece in reached if piece & patrolled for n in piece}
+    report.isolated = [p.id for p in offsite if p.id not in kept]
     edges = [
-        Edge(w.a, w.b, length_m=round(w.metres, 1), travel_s=_travel(w)) for w in joined.values()
+        Edge(a, b, length_m=round(link.metres, 1), travel_s=_travel(link))
+        for (a, b), link in links.items()
+        if a in kept and b in kept
     ]
     graph_nodes = [_node(by_id[n]) for n in nodes]
-
-    outdoor_nodes = [by_id[n] for n in nodes if by_id[n].building is None]
-    for place in (p for p in places if p.kind == "offsite"):
-        anchors = [p for p in outdoor_nodes if p.kind in VEHICLE_TYPES] or outdoor_nodes
-        if not anchors:
-            report.isolated.append(place.id)
-            continue
-        anchor = min(anchors, key=lambda p: p.shape.distance(place.shape))
-        metres = anchor.shape.distance(place.shape) * ROAD_FACTOR + 10.0
-        graph_nodes.append(_node(place))
-        edges.append(
-            Edge(
-                anchor.id,
-                place.id,
-                length_m=round(metres, 1),
-                travel_s={"vehicle": metres / VEHICLE_MPS, "bicycle": metres / BICYCLE_MPS},
-            )
-        )
+    graph_nodes += [_node(p) for p in offsite if p.id in kept]
     return PatrolGraph(nodes=tuple(graph_nodes), edges=tuple(edges), name=name), report

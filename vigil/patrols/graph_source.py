@@ -1,14 +1,17 @@
-"""Read one school's knowledge base into the places ``campus_graph.build`` joins into a graph."""
+"""Read one school's knowledge base into the places ``campus_graph.build`` joins into a graph,
+with the supervisors' walkway edits."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from shapely.geometry import shape
 
 from patrolopt.graph import Edge, Node, PatrolGraph
 from vigil.patrols.campus_graph import OFFSITE_KINDS as OFFSITE_SURROUNDINGS
-from vigil.patrols.campus_graph import RISK_DEFAULTS, BuildReport, Place, build
+from vigil.patrols.campus_graph import RISK_DEFAULTS, BuildReport, Edit, Place, build
+from vigil.patrols.models import WalkwayEdit
 from vigil.sites.choices import AssetKind
 from vigil.sites.geometry import to_local_metres
 from vigil.sites.models import Area, Asset, Building, School, Surrounding
@@ -73,11 +76,54 @@ def places_of(
     return places
 
 
-def campus_graph(
-    school: School, *, offsite: bool = True, building: Building | None = None
+def as_edit(row: WalkwayEdit) -> Edit:
+    return Edit(
+        a=row.node_a,
+        b=row.node_b,
+        action=row.action,
+        metres=row.length_m,
+        modes=row.mode_set or None,
+    )
+
+
+def edits_of(school: School) -> list[Edit]:
+    """The school's walkway edits, as ``campus_graph.build`` takes them."""
+    return [as_edit(row) for row in WalkwayEdit.objects.filter(school=school).order_by("pk")]
+
+
+def zone_places(places: Sequence[Place], building: Building) -> list[Place]:
+    """The places of one building (as ``places_of(school, building=...)`` reads them)."""
+    return [p for p in places if p.building == str(building.pk)]
+
+
+def build_zone(
+    places: Sequence[Place], edits: Sequence[Edit], *, name: str, whole: bool
 ) -> tuple[PatrolGraph, BuildReport]:
+    """Build ``places`` with the edits that concern them. Only the whole campus with its
+    offsite points (``whole``) reports edits of stops that are gone: a zone (one building, or
+    the grounds without offsite points) leaves out the edits of stops outside it."""
+    if not whole:
+        ids = {p.id for p in places}
+        edits = [e for e in edits if e.a in ids and e.b in ids]
+    return build(places, name=name, edits=edits)
+
+
+def campus_graph(
+    school: School,
+    *,
+    offsite: bool = True,
+    building: Building | None = None,
+    edits: Sequence[Edit] | None = None,
+) -> tuple[PatrolGraph, BuildReport]:
+    """The patrol graph of a school (or one building), with its walkway edits (``edits``:
+    instead of the stored ones, e.g. to try one before saving it)."""
     name = f"{school.name} – {building.name}" if building else school.name
-    return build(places_of(school, offsite=offsite, building=building), name=name)
+    return build_zone(
+        places_of(school, offsite=offsite, building=building),
+        edits_of(school) if edits is None else edits,
+        name=name,
+        whole=offsite and building is None,
+    )
 
 
 # Video patrol: switching to the next camera view takes seconds; watching one takes longer.

@@ -290,3 +290,53 @@ class WorkOrder(AuditedModel):
 
     def __str__(self) -> str:
         return f"Work order for {self.finding}"
+
+
+class WalkwayAction(models.TextChoices):
+    ADD = "add", "Add a walkway"
+    REMOVE = "remove", "Remove the walkway"
+    CHANGE = "change", "Change its length or modes"
+    CONFIRM = "confirm", "Confirm the assumed walkway"
+
+
+class WalkwayEdit(AuditedModel):
+    """A supervisor's edit of one walkway of a school's generated patrol graph.
+
+    The graph is generated from the map each time it is built (``campus_graph``), so an edit
+    is stored against the two stops it joins, not against a generated edge: one edit per pair
+    (a new one replaces it), and deleting it brings back the generated walkway (the undo).
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="walkway_edits")
+    # The two stops (graph node ids: area-12, door-3, offsite-5), node_a < node_b.
+    node_a = models.CharField(max_length=32)
+    node_b = models.CharField(max_length=32)
+    action = models.CharField(max_length=8, choices=WalkwayAction.choices)
+    length_m = models.FloatField(
+        "length (m)", null=True, blank=True, help_text="Empty: the straight line, or unchanged."
+    )
+    modes = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="Modes the walkway allows, comma-separated (foot, bicycle, vehicle).",
+    )
+    note = models.CharField(max_length=300, help_text="Why, e.g. fence gate locked after 15:00.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField()
+
+    scope_path: ClassVar[str | None] = "school_id"
+
+    class Meta:
+        ordering = ["school", "node_a", "node_b"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "node_a", "node_b"], name="one_walkway_edit_per_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.node_a} – {self.node_b}"
+
+    @property
+    def mode_set(self) -> frozenset[str]:
+        return frozenset(m for m in self.modes.split(",") if m)

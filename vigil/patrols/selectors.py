@@ -1,4 +1,5 @@
-"""Reads of the supervisor's patrol pages: who is on shift, open findings, coverage of deadlines.
+"""Reads of the supervisor's patrol pages: who is on shift, open findings, coverage of deadlines,
+the walkway editor's graph.
 
 Coverage answers "was every place visited often enough?": for each stop of the shifts that
 patrolled a school on a day, the longest wait between visits (counting from the start of the
@@ -21,7 +22,17 @@ from django.utils import timezone
 
 from patrolopt.metrics import conditional_entropy
 from vigil.core.permissions import Action, scope_for
-from vigil.patrols.models import Finding, FindingStatus, Scan, Shift, ShiftStatus, WorkOrder
+from vigil.patrols.campus_graph import MODE_WORDS, walkway_key
+from vigil.patrols.graph_source import as_edit, build_zone, places_of
+from vigil.patrols.models import (
+    Finding,
+    FindingStatus,
+    Scan,
+    Shift,
+    ShiftStatus,
+    WalkwayEdit,
+    WorkOrder,
+)
 from vigil.sites.choices import AssetKind
 from vigil.sites.geometry import from_local_metres
 from vigil.sites.models import Asset, School
@@ -312,3 +323,175 @@ def door_sweep(school: School, start: date) -> list[DoorSweep]:
         missing = tuple(str(d) for d in own if f"door-{d.pk}" not in checked)
         rows.append(DoorSweep(building, len(own), len(own) - len(missing), missing))
     return rows
+
+
+# --- walkways: the patrol graph as supervisors edited it ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Walkway:
+    a: str
+    b: str
+    label: str
+    metres: float
+    modes: tuple[str, ...]
+    # generated, assumed (rule 5: to check), add, change, confirm (edited) or remove
+    state: str
+
+    @property
+    def modes_text(self) -> str:
+        return ", ".join(MODE_WORDS[m] for m in self.modes)
+
+
+@dataclass(frozen=True)
+class WalkwayEditRow:
+    edit: WalkwayEdit
+    label: str
+    problem: str  # why the edit is not applied; "" when it is
+
+    @property
+    def detail(self) -> str:
+        """What the edit says, e.g. "Change its length or modes: 40 m, on foot"."""
+        parts = [f"{self.edit.length_m:g} m"] if self.edit.length_m is not None else []
+        parts += [MODE_WORDS[m] for m in MODE_WORDS if m in self.edit.mode_set]
+        what = self.edit.get_action_display()
+        return f"{what}: {', '.join(parts)}" if parts else what
+
+
+@dataclass(frozen=True)
+class WalkwayMap:
+    stops: list[tuple[str, str]]  # (node id, label), by label: the editor's choices
+    walkways: list[Walkway]  # assumed first, then by label
+    edits: list[WalkwayEditRow]  # newest first
+    cuts: list[str]  # removals that left stops with no way between them, in words
+    isolated: list[str]  # offsite points no walkway reaches
+    features: dict[str, Any]  # GeoJSON for the map
+    floors: list[tuple[int, str]]  # the floors with stops (0: ground), for the map's filter
+
+    @property
+    def assumed(self) -> list[Walkway]:
+        return [w for w in self.walkways if w.state == "assumed"]
+
+    @property
+    def unapplied(self) -> list[WalkwayEditRow]:
+        return [row for row in self.edits if row.problem]
+
+
+def _floor_name(ordinal: int) -> str:
+    if ordinal == 0:
+        return "Ground floor"
+    return f"{ordinal} floor{'s' if abs(ordinal) > 1 else ''} {'up' if ordinal > 0 else 'down'}"
+
+
+def pair_label(labels: dict[str, str], a: str, b: str) -> str:
+    return f"{labels.get(a, a)} ↔ {labels.get(b, b)}"
+
+
+def walkway_map(user: Any, school: School) -> WalkwayMap:
+    """The school's patrol graph as shifts plan on it (generated from the map, with the
+    supervisors' edits), its edits and what needs a person's attention, and the GeoJSON of it
+    all over the buildings (drawn for those who may see the school's knowledge base)."""
+    places = places_of(school)
+    rows = list(
+        WalkwayEdit.objects.restrict(user, Action.PATROLS_SUPERVISE)
+        .filter(school=school)
+        .select_related("author")
+        .order_by("-created", "-pk")
+    )
+    graph, report = build_zone(places, [as_edit(r) for r in rows], name=school.name, whole=True)
+    labels = {p.id: p.label for p in places}
+    kinds = {p.id: p.kind for p in places}
+    # The floor of each stop inside a building (0: ground); None outdoors. Stops of different
+    # floors share a spot on the map, so the map shows one floor at a time when asked.
+    floor = {p.id: p.level if p.building is not None else None for p in places}
+
+    def lng_lat(x: float, y: float) -> list[float]:
+        lat, lng = from_local_metres(x, y, school.latitude, school.longitude)
+        return [round(lng, 7), round(lat, 7)]
+
+    at = {n.id: lng_lat(n.x, n.y) for n in graph.nodes}
+    for place in places:
+        if place.id in report.isolated:
+            at[place.id] = lng_lat(place.shape.centroid.x, place.shape.centroid.y)
+    by_key = {(r.node_a, r.node_b): r for r in rows}
+    assumed = set(report.assumed)
+    walkways = [
+        Walkway(
+            a=key[0],
+            b=key[1],
+            label=pair_label(labels, *key),
+            metres=edge.length_m,
+            modes=tuple(m for m in MODE_WORDS if m in edge.travel_s),
+            state=report.edited.get(key) or ("assumed" if key in assumed else "generated"),
+        )
+        for edge in graph.edges
+        for key in [walkway_key(edge.u, edge.v)]
+    ]
+    walkways += [
+        Walkway(a, b, pair_label(labels, a, b), 0.0, (), "remove")
+        for a, b in report.removed
+        if a in at and b in at
+    ]
+    walkways.sort(key=lambda w: (w.state != "assumed", w.label))
+    features: list[dict[str, Any]] = []
+    if scope_for(user, Action.SITES_VIEW).allows_school(school.pk):
+        features += [
+            {
+                "type": "Feature",
+                "geometry": building.footprint,
+                "properties": {"role": "building", "label": building.name},
+            }
+            for building in school.buildings.exclude(footprint=None).order_by("name")
+        ]
+    for w in walkways:
+        row = by_key.get((w.a, w.b))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [at[w.a], at[w.b]]},
+                "properties": {
+                    "role": w.state,
+                    "a": w.a,
+                    "b": w.b,
+                    "label": w.label,
+                    "metres": w.metres,
+                    "modes": list(w.modes),
+                    "note": row.note if row is not None else "",
+                    "floors": [floor.get(w.a), floor.get(w.b)],
+                },
+            }
+        )
+    features += [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": position},
+            "properties": {
+                "role": "stop",
+                "id": node,
+                "label": labels.get(node, node),
+                "offsite": kinds.get(node) == "offsite",
+                "floor": floor.get(node),
+            },
+        }
+        for node, position in at.items()
+    ]
+    skipped = {(s.a, s.b): s.reason for s in report.skipped}
+    floors = sorted({level for node in at if (level := floor[node]) is not None})
+    return WalkwayMap(
+        stops=sorted(((node, labels.get(node, node)) for node in at), key=lambda s: s[1]),
+        walkways=walkways,
+        edits=[
+            WalkwayEditRow(
+                r, pair_label(labels, r.node_a, r.node_b), skipped.get((r.node_a, r.node_b), "")
+            )
+            for r in rows
+        ],
+        cuts=[
+            f"{pair_label(labels, c.a, c.b)}: nothing else joins these two stops "
+            + " or ".join(MODE_WORDS[m] for m in c.modes)
+            for c in report.cuts
+        ],
+        isolated=[labels.get(node, node) for node in report.isolated],
+        floors=[(f, _floor_name(f)) for f in floors],
+        features={"type": "FeatureCollection", "features": features},
+    )

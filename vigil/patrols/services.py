@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import secrets
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import IO, Any
@@ -38,7 +39,15 @@ from vigil.core.permissions import Action, scope_for
 from vigil.events import pipeline
 from vigil.events.choices import EventType
 from vigil.patrols import calendar_weights, checklist, tags
-from vigil.patrols.graph_source import camera_graph, campus_graph
+from vigil.patrols.campus_graph import MODE_WORDS, Edit, Place, walkway_key
+from vigil.patrols.graph_source import (
+    as_edit,
+    build_zone,
+    camera_graph,
+    campus_graph,
+    places_of,
+    zone_places,
+)
 from vigil.patrols.models import (
     CalendarOccurrence,
     Finding,
@@ -48,6 +57,8 @@ from vigil.patrols.models import (
     ScanMethod,
     Shift,
     ShiftStatus,
+    WalkwayAction,
+    WalkwayEdit,
     WorkOrder,
     WorkOrderStatus,
 )
@@ -100,6 +111,12 @@ class NextStop:
 class ScanOutcome:
     scan: Scan
     duplicate: bool
+
+
+@dataclass(frozen=True)
+class ChecklistOutcome:
+    findings: list[Finding]
+    duplicate: bool  # the same submission (client id) was stored before: nothing new stored
 
 
 # --- the patrol model of a shift, prepared once per process --------------------------------
@@ -526,6 +543,37 @@ def _distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return math.hypot(dx, dy)
 
 
+def _check_device_time(
+    shift: Shift,
+    occurred_at: datetime,
+    now: datetime,
+    *,
+    what: str = "check-in",
+    retry: str = "scan again",
+) -> None:
+    """Refuse a phone's time the server cannot believe: ahead of the server by more than a
+    phone's clock drifts, before the shift began, or after it ended. An older time within the
+    shift is normal: an offline queue sends things late, each with the time it happened."""
+    if occurred_at > now + CLOCK_AHEAD_TOLERANCE:
+        ahead = int((occurred_at - now).total_seconds() // 60)
+        raise PatrolError(
+            f"This phone's clock is {ahead} min ahead of the server; set it right and {retry}.",
+            field="occurred_at",
+        )
+    if occurred_at < shift.started_at - BEFORE_SHIFT_TOLERANCE:
+        raise PatrolError(
+            f"This {what} is from before the shift started (is the phone's clock right?).",
+            field="occurred_at",
+        )
+    # The same drift allowance after the end: a phone a minute fast that saved a checklist
+    # just before its officer ended the shift.
+    if shift.ended_at is not None and occurred_at > shift.ended_at + CLOCK_AHEAD_TOLERANCE:
+        raise PatrolError(
+            f"This {what} is from after the shift ended (is the phone's clock right?).",
+            field="occurred_at",
+        )
+
+
 def scan_record(
     *,
     actor: Any,
@@ -558,17 +606,7 @@ def scan_record(
         raise PatrolError("The scan has no id; scan again.", field="client_id")
     if method not in ScanMethod.values or method == ScanMethod.CAMERA:
         raise PatrolError("Unknown check-in method.", field="method")
-    if occurred_at > now + CLOCK_AHEAD_TOLERANCE:
-        ahead = int((occurred_at - now).total_seconds() // 60)
-        raise PatrolError(
-            f"This phone's clock is {ahead} min ahead of the server; set it right and scan again.",
-            field="occurred_at",
-        )
-    if occurred_at < shift.started_at - BEFORE_SHIFT_TOLERANCE:
-        raise PatrolError(
-            "This check-in is from before the shift started (is the phone's clock right?).",
-            field="occurred_at",
-        )
+    _check_device_time(shift, occurred_at, now)
     existing = Scan.objects.filter(shift=shift, client_id=client_id).first()
     if existing is not None:
         return ScanOutcome(existing, duplicate=True)
@@ -642,13 +680,19 @@ def _raise_event(finding: Finding, now: datetime) -> None:
         finding.event_id = result.event_id
 
 
-def _verify_repairs(shift: Shift, node: str, item: str, scan: Scan | None, now: datetime) -> None:
-    """A later patrol found ``item`` at ``node`` working: its fixed work orders are verified."""
+def _verify_repairs(
+    shift: Shift, node: str, item: str, scan: Scan | None, seen_at: datetime, now: datetime
+) -> None:
+    """A later patrol found ``item`` at ``node`` working: its fixed work orders are verified.
+
+    Only repairs marked fixed before the officer saw the item working: a checklist queued
+    offline can arrive after a repair it predates, and must not vouch for it."""
     orders = WorkOrder.objects.filter(
         school_id=shift.school_id,
         finding__node=node,
         finding__item=item,
         status=WorkOrderStatus.FIXED,
+        fixed_at__lte=seen_at,
     )
     for order in orders.select_related("finding"):
         order.status = WorkOrderStatus.VERIFIED
@@ -670,14 +714,19 @@ def checklist_submit(
     note: str = "",
     photo: IO[bytes] | None = None,
     now: datetime | None = None,
-) -> list[Finding]:
+) -> ChecklistOutcome:
     """Record the checklist of one stop; every bad answer becomes a finding (with the photo),
-    a serious one goes to the console, and each finding opens a work order for facilities."""
+    a serious one goes to the console, and each finding opens a work order for facilities.
+
+    Sent live or replayed from the phone's offline queue: ``occurred_at`` is the phone's time
+    (checked like a check-in's), the server's time is kept as received; a replay of the same
+    ``client_id`` stores nothing new. A shift that has ended since still takes a checklist
+    from while it ran (the phone may have been offline until after the end)."""
     from vigil.evidence.services import EvidenceError, evidence_ingest
 
     now = now or timezone.now()
-    if shift.officer_id != actor.pk or shift.status != ShiftStatus.ACTIVE:
-        raise PatrolError("This is not your active shift.")
+    if shift.officer_id != actor.pk:
+        raise PatrolError("This is not your shift.", field="shift")
     labels = stop_labels(shift)
     if node not in labels:
         raise PatrolError("This checkpoint is not in your patrol zone.", field="node")
@@ -691,60 +740,78 @@ def checklist_submit(
         if answer is None:
             raise PatrolError(f"Choose one of the answers for {item.question}.", field=key)
         chosen.append((item, answer))
-    if occurred_at > now + CLOCK_AHEAD_TOLERANCE:
-        raise PatrolError("This phone's clock is ahead of the server.", field="occurred_at")
+    _check_device_time(shift, occurred_at, now, what="checklist", retry="save it again")
     bad = [(item, answer) for item, answer in chosen if answer.severity]
     if photo is not None and not bad:
         raise PatrolError("A photo goes with a finding; nothing was found wrong.", field="photo")
     client_id = client_id.strip()[:56]
     if not client_id:
         raise PatrolError("The checklist has no id; send it again.", field="client_id")
-    already = list(Finding.objects.filter(client_id__startswith=f"{client_id}:"))
+    already = _findings_of(shift, client_id)
     if already:
-        return already  # a replayed offline submission
-    evidence = None
-    if photo is not None:
-        try:
-            evidence = evidence_ingest(
-                actor=actor,
-                school=shift.school,
-                uploaded_file=photo,
-                title=f"Patrol finding at {labels[node]}"[:200],
-                reason="Photo taken with a patrol finding",
-            )
-        except EvidenceError as exc:
-            raise PatrolError(exc.message, field="photo") from exc
+        return ChecklistOutcome(already, duplicate=True)  # a replayed offline submission
     prefix, _, pk = node.partition("-")
     findings: list[Finding] = []
-    with transaction.atomic():
-        for item, answer in chosen:
-            if not answer.severity:
-                _verify_repairs(shift, node, item.key, shift.scans.filter(node=node).last(), now)
-                continue
-            finding = Finding(
-                school_id=shift.school_id,
-                shift=shift,
-                node=node,
-                label=labels[node][:200],
-                area_id=int(pk) if prefix == "area" else None,
-                asset_id=int(pk) if prefix == "door" else None,
-                item=item.key,
-                result=answer.value,
-                severity=answer.severity,
-                note=note.strip(),
-                photo=evidence,
-                occurred_at=occurred_at,
-                received_at=now,
-                client_id=f"{client_id}:{item.key}",
-                reported_by=actor,
-            )
-            finding.save()
-            WorkOrder(finding=finding, school_id=shift.school_id, opened_at=now).save()
-            findings.append(finding)
-        for finding in findings:
-            if finding.severity >= 3:
-                _raise_event(finding, now)
-    return findings
+    try:
+        # The photo's evidence rows are in the same transaction: a submission arriving twice
+        # at once (two syncs racing) leaves one finding and one evidence item.
+        with transaction.atomic():
+            evidence = None
+            if photo is not None:
+                try:
+                    evidence = evidence_ingest(
+                        actor=actor,
+                        school=shift.school,
+                        uploaded_file=photo,
+                        title=f"Patrol finding at {labels[node]}"[:200],
+                        reason="Photo taken with a patrol finding",
+                    )
+                except EvidenceError as exc:
+                    raise PatrolError(exc.message, field="photo") from exc
+            for item, answer in chosen:
+                if not answer.severity:
+                    last_scan = shift.scans.filter(node=node).last()
+                    _verify_repairs(shift, node, item.key, last_scan, occurred_at, now)
+                    continue
+                finding = Finding(
+                    school_id=shift.school_id,
+                    shift=shift,
+                    node=node,
+                    label=labels[node][:200],
+                    area_id=int(pk) if prefix == "area" else None,
+                    asset_id=int(pk) if prefix == "door" else None,
+                    item=item.key,
+                    result=answer.value,
+                    severity=answer.severity,
+                    note=note.strip(),
+                    photo=evidence,
+                    occurred_at=occurred_at,
+                    received_at=now,
+                    client_id=f"{client_id}:{item.key}",
+                    reported_by=actor,
+                )
+                finding.save()
+                WorkOrder(finding=finding, school_id=shift.school_id, opened_at=now).save()
+                findings.append(finding)
+            for finding in findings:
+                if finding.severity >= 3:
+                    _raise_event(finding, now)
+    except IntegrityError as exc:
+        already = _findings_of(shift, client_id)
+        if already:
+            return ChecklistOutcome(already, duplicate=True)
+        # The id is taken by a finding of another shift: not a replay of this one.
+        raise PatrolError(
+            "This checklist's id is already used; save it again.", field="client_id"
+        ) from exc
+    return ChecklistOutcome(findings, duplicate=False)
+
+
+def _findings_of(shift: Shift, client_id: str) -> list[Finding]:
+    """The findings one checklist submission (the phone's id of it) stored in ``shift``."""
+    return list(
+        Finding.objects.filter(shift=shift, client_id__startswith=f"{client_id}:").order_by("pk")
+    )
 
 
 _WORK_ORDER_STEPS = {
@@ -926,3 +993,172 @@ def panic_raise(
             raise PatrolError("The alarm could not be raised; call on the radio.")
         return int(event_id)
     return result.event_id
+
+
+# --- walkway edits --------------------------------------------------------------------------
+
+# Longer than any walk on a campus or by road to its offsite points: a typo, not a walkway.
+MAX_WALKWAY_M = 3000.0
+
+
+def _pair_label(labels: dict[str, str], key: tuple[str, str]) -> str:
+    return f"{labels.get(key[0], key[0])} ↔ {labels.get(key[1], key[1])}"
+
+
+def _new_cuts(
+    places: list[Place], before: list[Edit], after: list[Edit], pair: tuple[str, str]
+) -> list[str]:
+    """What ``after`` cuts apart that ``before`` did not, in words: checked on the graphs a
+    shift can plan on that the pair belongs to (the whole campus with and without its offsite
+    points, and the pair's building when both stops are in one)."""
+    labels = {p.id: p.label for p in places}
+    zones = [
+        (places, True, "the campus"),
+        ([p for p in places if p.kind != "offsite"], False, "the campus on foot"),
+    ]
+    buildings = {p.building for p in places if p.id in pair}
+    if len(buildings) == 1 and None not in buildings:
+        building = Building.objects.get(pk=int(str(next(iter(buildings)))))
+        zones.append((zone_places(places, building), False, building.name))
+    problems: list[str] = []
+    for zone, whole, where in zones:
+        _, old = build_zone(zone, before, name=where, whole=whole)
+        _, new = build_zone(zone, after, name=where, whole=whole)
+        for cut in new.cuts:
+            if cut not in old.cuts:
+                ways = " or ".join(MODE_WORDS[m] for m in cut.modes)
+                problems.append(
+                    f"without the walkway {_pair_label(labels, (cut.a, cut.b))} nothing else "
+                    f"joins its two stops {ways} in {where}; add another way between them first"
+                )
+    return problems
+
+
+def _check_length(length_m: float | None) -> None:
+    if length_m is None:
+        return
+    if not math.isfinite(length_m) or length_m <= 0:
+        raise PatrolError("Give the walk's length in metres, above 0.", field="length_m")
+    if length_m > MAX_WALKWAY_M:
+        raise PatrolError(
+            f"{length_m:.0f} m is longer than any walkway (at most {MAX_WALKWAY_M:.0f} m); "
+            "check the number.",
+            field="length_m",
+        )
+
+
+def walkway_edit_save(
+    *,
+    actor: Any,
+    school: School,
+    node_a: str,
+    node_b: str,
+    action: str,
+    length_m: float | None = None,
+    modes: Collection[str] = (),
+    note: str = "",
+    now: datetime | None = None,
+) -> WalkwayEdit:
+    """Add, remove, change or confirm the walkway between two stops of ``school``'s patrol
+    graph, replacing an earlier edit of the same pair. Refused (changing nothing) when the
+    input is bad or the edit would leave two stops with no way between them: the planner
+    needs one connected graph."""
+    if not scope_for(actor, Action.PATROLS_SUPERVISE).allows_school(school.pk):
+        audit.record(
+            audit.AuditAction.DENIED, obj=school, reason="walkway edit outside scope", actor=actor
+        )
+        raise PatrolError(f"You do not supervise patrols at {school}.", field="school")
+    if action not in WalkwayAction.values:
+        raise PatrolError("Choose add, remove, change or confirm.", field="action")
+    node_a, node_b = node_a.strip(), node_b.strip()
+    if not node_a:
+        raise PatrolError("Choose the first stop.", field="node_a")
+    if not node_b:
+        raise PatrolError("Choose the second stop.", field="node_b")
+    if node_a == node_b:
+        raise PatrolError("Choose two different stops.", field="node_b")
+    wanted = frozenset(modes)
+    if wanted - set(MODE_WORDS):
+        raise PatrolError(
+            f"Unknown mode {sorted(wanted - set(MODE_WORDS))[0]!r}: choose foot, bicycle or "
+            "vehicle.",
+            field="modes",
+        )
+    if action in (WalkwayAction.ADD, WalkwayAction.CHANGE):
+        _check_length(length_m)
+        if not wanted:
+            raise PatrolError(
+                "Choose at least one way to travel it (to close it to all, remove it).",
+                field="modes",
+            )
+    else:
+        length_m, wanted = None, frozenset()
+    note = note.strip()
+    if not note:
+        raise PatrolError("Say why (e.g. “fence gate locked after 15:00”).", field="note")
+    if len(note) > 300:
+        raise PatrolError("Keep the note under 300 characters.", field="note")
+    key = walkway_key(node_a, node_b)
+    edit = Edit(key[0], key[1], action, length_m, wanted or None)
+    with transaction.atomic():
+        # One school's walkway edits one at a time: each is checked against the others.
+        School.objects.select_for_update().filter(pk=school.pk).first()
+        rows = list(WalkwayEdit.objects.filter(school=school).order_by("pk"))
+        before = [as_edit(row) for row in rows]
+        places = places_of(school)
+        graph, report = build_zone(places, before, name=school.name, whole=True)
+        labels = {n.id: n.label for n in graph.nodes}
+        stops = set(labels) | set(report.isolated)
+        for node, field in ((node_a, "node_a"), (node_b, "node_b")):
+            if node not in stops:
+                raise PatrolError(f"There is no stop {node} at {school}.", field=field)
+        walkways = {walkway_key(e.u, e.v) for e in graph.edges}
+        named = _pair_label(labels, key)
+        if action == WalkwayAction.ADD and key in walkways:
+            raise PatrolError(
+                f"{named} are already joined by a walkway; change that one instead.",
+                field="node_b",
+            )
+        if action != WalkwayAction.ADD and key not in walkways:
+            raise PatrolError(f"There is no walkway {named}; add one instead.", field="node_b")
+        if action == WalkwayAction.CONFIRM and key not in report.assumed:
+            raise PatrolError(f"The walkway {named} is not an assumed one.", field="action")
+        after = [e for e in before if e.key != key] + [edit]
+        problems = _new_cuts(places, before, after, key)
+        if problems:
+            raise PatrolError(
+                f"Refused: {problems[0]}.",
+                field="modes" if action == WalkwayAction.CHANGE else "action",
+            )
+        row = next((r for r in rows if (r.node_a, r.node_b) == key), None)
+        if row is None:
+            row = WalkwayEdit(school=school, node_a=key[0], node_b=key[1])
+        row.action = action
+        row.length_m = length_m
+        row.modes = ",".join(m for m in MODE_WORDS if m in wanted)
+        row.note = note
+        row.author = actor
+        row.created = now or timezone.now()
+        try:
+            row.save()
+        except IntegrityError as exc:  # the same pair saved meanwhile (SQLite locks no row)
+            raise PatrolError(
+                f"The walkway {named} was edited meanwhile; look at it again.", field="node_b"
+            ) from exc
+    return row
+
+
+def walkway_edit_delete(*, actor: Any, edit: WalkwayEdit) -> None:
+    """Undo an edit: the generated walkway is back. Refused when another edit then cuts two
+    stops apart (a removal that relied on the walkway this edit added)."""
+    if not scope_for(actor, Action.PATROLS_SUPERVISE).allows_school(edit.school_id):
+        raise PatrolError("You do not supervise patrols at this school.")
+    with transaction.atomic():
+        school = School.objects.select_for_update().get(pk=edit.school_id)
+        rows = list(WalkwayEdit.objects.filter(school=school).order_by("pk"))
+        before = [as_edit(row) for row in rows]
+        after = [as_edit(row) for row in rows if row.pk != edit.pk]
+        problems = _new_cuts(places_of(school), before, after, (edit.node_a, edit.node_b))
+        if problems:
+            raise PatrolError(f"Undo refused: {problems[0]}.")
+        edit.delete()

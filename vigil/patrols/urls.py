@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.patrols import views
+from vigil.patrols import views, views_walkways
 
 app_name = "patrols"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("patrol/panic/", views.panic, name="panic"),
     path("patrol/check/<str:node>/", views.check, name="check"),
     path("patrol/sync/", views.sync, name="sync"),
+    path("patrol/sync/checklist/", views.sync_checklist, name="sync_checklist"),
     path("patrol/offline/", views.offline, name="offline"),
     path("patrol/sw.js", views.service_worker, name="sw"),
     path("patrol/tags/<int:pk>.pdf", views.tag_sheet_pdf, name="tag_sheet"),
@@ -26,6 +27,13 @@ urlpatterns = [
     path("patrol/board/<slug:slug>/", views.board, name="board"),
     path("patrol/board/<slug:slug>/shift/<int:pk>/reveal/", views.reveal, name="reveal"),
     path("patrol/coverage/<slug:slug>/", views.coverage, name="coverage"),
+    path("patrol/walkways/<slug:slug>/", views_walkways.walkways, name="walkways"),
+    path("patrol/walkways/<slug:slug>/edit/", views_walkways.walkway_edit, name="walkway_edit"),
+    path(
+        "patrol/walkways/<slug:slug>/undo/<int:pk>/",
+        views_walkways.walkway_undo,
+        name="walkway_undo",
+    ),
     path("patrol/findings/<slug:slug>/", views.findings, name="findings"),
     path("patrol/work-orders/<int:pk>/", views.work_order, name="work_order"),
 ]

@@ -161,7 +161,7 @@ def tag(request: HttpRequest, token: str) -> HttpResponse:
 def _when(value: Any, field: str) -> datetime:
     parsed = parse_datetime(str(value or ""))
     if parsed is None:
-        raise PatrolError("The time of the check-in is missing or not a time.", field=field)
+        raise PatrolError("The phone's time is missing or not a time.", field=field)
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
@@ -213,7 +213,7 @@ def check(request: HttpRequest, node: str) -> HttpResponse:
     if request.method == "POST":
         answers = {item.key: request.POST.get(item.key, "") for item in items}
         try:
-            findings = services.checklist_submit(
+            outcome = services.checklist_submit(
                 actor=request.user,
                 shift=shift,
                 node=node,
@@ -226,13 +226,8 @@ def check(request: HttpRequest, node: str) -> HttpResponse:
         except PatrolError as exc:
             _error(request, exc)
         else:
-            if findings:
-                messages.warning(
-                    request,
-                    f"{len(findings)} finding(s) recorded; facilities get a work order.",
-                )
-            else:
-                messages.success(request, f"{label}: all in order.")
+            record = messages.warning if outcome.findings else messages.success
+            record(request, _checklist_message(label, outcome))
             return redirect("patrols:home")
     return render(
         request,
@@ -245,6 +240,74 @@ def check(request: HttpRequest, node: str) -> HttpResponse:
             "client_id": uuid.uuid4().hex,
             "now": timezone.now(),
         },
+    )
+
+
+def _checklist_message(label: str, outcome: services.ChecklistOutcome) -> str:
+    if outcome.findings:
+        found = len(outcome.findings)
+        return f"{label}: {found} finding(s) recorded; facilities get a work order."
+    return f"{label}: all in order."
+
+
+def _answers(raw: str | None) -> dict[str, str]:
+    try:
+        answers = json.loads(raw or "")
+    except ValueError:
+        answers = None
+    if not isinstance(answers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in answers.items()
+    ):
+        raise PatrolError("The answers are missing or not readable.", field="answers")
+    return answers
+
+
+def _refused(client_id: str, exc: PatrolError, status: int = 400) -> JsonResponse:
+    return JsonResponse(
+        {"client_id": client_id, "status": "refused", "field": exc.field, "message": exc.message},
+        status=status,
+    )
+
+
+@require_action(Action.PATROLS_WALK)
+@require_POST
+def sync_checklist(request: HttpRequest) -> JsonResponse:
+    """One stop's checklist from the phone (multipart: the answers as JSON, the note, the
+    photo, the shift and stop, the phone's id and time of it), sent as it is saved or later
+    from the phone's offline queue. The answer says whether it was stored or was stored before
+    (either way the phone drops it) or, naming the field, why it was refused."""
+    client_id = str(request.POST.get("client_id", ""))
+    # Only the officer's own shifts, and only at schools they still patrol.
+    shift = (
+        Shift.objects.restrict(request.user, Action.PATROLS_WALK)
+        .filter(pk=_int(request.POST.get("shift")) or 0, officer_id=request.user.pk)
+        .select_related("school")
+        .first()
+    )
+    if shift is None:
+        return _refused(client_id, PatrolError("Not a shift of yours.", field="shift"), 404)
+    node = str(request.POST.get("node", ""))
+    try:
+        outcome = services.checklist_submit(
+            actor=request.user,
+            shift=shift,
+            node=node,
+            answers=_answers(request.POST.get("answers")),
+            client_id=client_id,
+            occurred_at=_when(request.POST.get("occurred_at"), "occurred_at"),
+            note=str(request.POST.get("note", "")),
+            photo=request.FILES.get("photo"),
+        )
+    except PatrolError as exc:
+        return _refused(client_id, exc)
+    label = services.stop_labels(shift).get(node, node)
+    return JsonResponse(
+        {
+            "client_id": client_id,
+            "status": "duplicate" if outcome.duplicate else "stored",
+            "findings": len(outcome.findings),
+            "message": _checklist_message(label, outcome),
+        }
     )
 
 

@@ -220,7 +220,7 @@ def test_a_propped_door_becomes_a_finding_a_work_order_and_a_console_event() -> 
         occurred_at=now,
         note="Wedged with a rubber stop.",
         photo=_jpeg(),
-    )
+    ).findings
     assert [(f.item, f.result, f.severity) for f in findings] == [("door", "propped", 3)]
     finding = findings[0]
     assert finding.photo is not None
@@ -241,7 +241,7 @@ def test_a_propped_door_becomes_a_finding_a_work_order_and_a_console_event() -> 
         answers={"door": "propped", "lighting": "working"},
         client_id="chk-1",
         occurred_at=now,
-    )
+    ).findings
     assert [f.pk for f in again] == [finding.pk]
     assert Finding.objects.filter(shift=shift).count() == 1
 
@@ -273,7 +273,7 @@ def test_work_order_open_assigned_fixed_then_verified_by_a_later_patrol() -> Non
         answers={"door": "damaged"},
         client_id="chk-2",
         occurred_at=timezone.now(),
-    )
+    ).findings
     order = finding.work_order
     supervisor = _user("supervisor")
     with pytest.raises(PatrolError) as excinfo:

@@ -1,8 +1,9 @@
 """`vigil patrols graph --school SLUG [--out FILE] [--no-offsite]`: the campus patrol graph.
 
 Builds the patrol graph of a school from its knowledge base (``vigil.patrols.campus_graph``),
-prints what it holds and the walkways it had to assume, and writes it in patrolopt's JSON graph
-format so `python -m patrolopt plan --graph FILE ...` can plan on it.
+prints what it holds, the walkways it had to assume and the supervisors' walkway edits it could
+not apply, and writes it in patrolopt's JSON graph format so `python -m patrolopt plan --graph
+FILE ...` can plan on it.
 """
 
 from __future__ import annotations
@@ -48,6 +49,26 @@ class Command(BaseCommand):
             )
         for place in report.isolated:
             self.stdout.write(self.style.WARNING(f"not reachable, left out: {place}"))
+        if report.edited or report.removed:
+            self.stdout.write(
+                f"walkway edits applied: {len(report.edited)} added/changed/confirmed, "
+                f"{len(report.removed)} removed"
+            )
+        for skipped in report.skipped:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"walkway edit not applied ({skipped.action} {skipped.a} – {skipped.b}): "
+                    f"{skipped.reason}"
+                )
+            )
+        for cut in report.cuts:
+            ways = " or ".join(cut.modes)
+            self.stdout.write(
+                self.style.WARNING(
+                    f"removed walkway was the only way ({ways}): "
+                    f"{labels.get(cut.a, cut.a)} – {labels.get(cut.b, cut.b)}"
+                )
+            )
         if options["out"]:
             write_json_graph(graph, options["out"])
             self.stdout.write(f"written to {options['out']}")
