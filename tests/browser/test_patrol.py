@@ -126,5 +126,11 @@ def test_officer_patrols_by_qr_and_reports_a_propped_door(
     heat = desk.locator(".coverage-map path.map-ok").first
     assert heat.get_attribute("fill") == "#22c55e"
     screenshot(desk, "patrol-coverage-desktop")
+
+    # The week: every stop at its worst day, on the same kind of map.
+    desk.goto(f"{server}/patrol/week/cedar-hollow-hs/")
+    expect(desk.get_by_role("heading", name="Coverage over the week")).to_be_visible()
+    expect(desk.locator(".coverage-map path.map-ok").first).to_be_visible()
+    screenshot(desk, "patrol-week-desktop")
     phone.close()
     boss.close()

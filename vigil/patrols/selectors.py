@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -118,14 +118,39 @@ def _longest_wait(times: list[datetime]) -> tuple[float, int]:
 
 def coverage(user: Any, school: School, day: date) -> list[Coverage]:
     """Coverage of every stop patrolled at ``school`` on ``day``, worst first."""
+    return coverage_of_days(user, school, day, 1)[0]
+
+
+def coverage_of_days(user: Any, school: School, first: date, days: int) -> list[list[Coverage]]:
+    """``coverage`` of each of ``days`` days from ``first``, from one read of their shifts and
+    one of their scans. Each day is its own window (a night without patrols is no gap)."""
     zone = timezone.get_current_timezone()
-    start = datetime.combine(day, time.min, tzinfo=zone)
-    end = start + timedelta(days=1)
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    end = datetime.combine(first + timedelta(days=days), time.min, tzinfo=zone)
     shifts = list(
         Shift.objects.restrict(user, Action.PATROLS_SUPERVISE)
         .filter(school=school, started_at__lt=end, planned_until__gt=start)
         .order_by("started_at")
     )
+    scans: list[tuple[str, datetime]] = []
+    if shifts:
+        found = Scan.objects.filter(shift__in=shifts, occurred_at__gte=start, occurred_at__lt=end)
+        scans = list(found.order_by("occurred_at").values_list("node", "occurred_at"))
+    result = []
+    for n in range(days):
+        day_start = datetime.combine(first + timedelta(days=n), time.min, tzinfo=zone)
+        day_end = datetime.combine(first + timedelta(days=n + 1), time.min, tzinfo=zone)
+        on_day = [s for s in shifts if s.started_at < day_end and s.planned_until > day_start]
+        visits = [(node, at) for node, at in scans if day_start <= at < day_end]
+        result.append(_coverage_in(on_day, visits, day_start, day_end))
+    return result
+
+
+def _coverage_in(
+    shifts: list[Shift], scans: list[tuple[str, datetime]], start: datetime, end: datetime
+) -> list[Coverage]:
+    """Every stop's longest wait within [start, end) under these shifts and their scans (in
+    time order), worst first."""
     if not shifts:
         return []
     nodes: dict[str, dict[str, Any]] = {}
@@ -140,8 +165,7 @@ def coverage(user: Any, school: School, day: date) -> list[Coverage]:
             window_start[raw["id"]] = min(window_start.get(raw["id"], since), since)
             window_end[raw["id"]] = max(window_end.get(raw["id"], until), until)
     visits: dict[str, list[datetime]] = defaultdict(list)
-    scans = Scan.objects.filter(shift__in=shifts, occurred_at__gte=start, occurred_at__lt=end)
-    for node, at in scans.order_by("occurred_at").values_list("node", "occurred_at"):
+    for node, at in scans:
         visits[node].append(at)
     posts = [
         (datetime.fromisoformat(p["start"]), datetime.fromisoformat(p["end"]), str(p["summary"]))
@@ -208,6 +232,25 @@ def coverage_map(user: Any, school: School, rows: list[Coverage]) -> dict[str, A
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def week_coverage(user: Any, school: School, start: date) -> list[Coverage]:
+    """Every stop's worst day of the seven from ``start``: that day's longest wait against its
+    deadline, with the week's visits and last visit; worst first (for the week's map)."""
+    worst: dict[str, Coverage] = {}
+    visits: dict[str, int] = defaultdict(int)
+    last: dict[str, datetime] = {}
+    for rows in coverage_of_days(user, school, start, 7):
+        for row in rows:
+            visits[row.node] += row.visits
+            if row.last_visit is not None:
+                last[row.node] = max(last.get(row.node, row.last_visit), row.last_visit)
+            if row.node not in worst or row.share > worst[row.node].share:
+                worst[row.node] = row
+    week = [
+        replace(row, visits=visits[node], last_visit=last.get(node)) for node, row in worst.items()
+    ]
+    return sorted(week, key=lambda c: (-c.share, -c.risk, c.label))
 
 
 # --- the week: predictability of what was walked, and the exterior-door sweep ------------------

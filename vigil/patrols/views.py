@@ -539,10 +539,12 @@ def _week_start(request: HttpRequest) -> date:
 
 @require_action(Action.PATROLS_SUPERVISE)
 def week(request: HttpRequest, slug: str) -> HttpResponse:
-    """The week of one school: how unpredictable the walked routes were, per officer, and the
-    exterior-door sweep per building; each officer's daily activity reports."""
+    """The week of one school: every stop's worst day on the map, how unpredictable the walked
+    routes were, per officer, and the exterior-door sweep per building; each officer's daily
+    activity reports."""
     school = _school(request.user, Action.PATROLS_SUPERVISE, slug)
     start = _week_start(request)
+    coverage = selectors.week_coverage(request.user, school, start)
     officers = (
         Shift.objects.restrict(request.user, Action.PATROLS_SUPERVISE)
         .filter(
@@ -565,6 +567,9 @@ def week(request: HttpRequest, slug: str) -> HttpResponse:
             "next": start + timedelta(days=7),
             "rows": selectors.predictability(request.user, school, start),
             "sweep": selectors.door_sweep(school, start),
+            "missed": [row for row in coverage if row.missed],
+            "map_data": selectors.coverage_map(request.user, school, coverage),
+            "tile_url": settings.VIGIL_TILE_URL,
             "habit_share": selectors.HABIT_SHARE,
             "reports": list(officers),
         },

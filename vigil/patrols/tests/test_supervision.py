@@ -158,6 +158,32 @@ def test_a_habitual_walk_is_flagged_against_the_planned_routes() -> None:
     assert row.habitual
 
 
+def test_week_coverage_shows_each_stop_at_its_worst_day() -> None:
+    """Two shifts on two days: a hallway kept within its limit on the first and missed on the
+    second is missed for the week, with both days' visits; the night between is no gap."""
+    first = _morning() - timedelta(days=1)
+    second = _morning()
+    one = _shift(first)
+    hall = _node_with(one, "area-", 45 * 60.0)
+    for minute in range(0, 121, 30):
+        _scan(one, hall, first + timedelta(minutes=minute), f"a{minute}")
+    services.shift_end(actor=one.officer, shift=one, now=first + timedelta(minutes=120))
+    two = _shift(second)
+    _scan(two, hall, second + timedelta(minutes=10), "b10")
+    services.shift_end(actor=two.officer, shift=two, now=second + timedelta(minutes=120))
+    supervisor = User.objects.get(username="supervisor")
+    days = selectors.coverage_of_days(supervisor, _school(), first.date(), 2)
+    assert [next(r for r in rows if r.node == hall).missed for rows in days] == [False, True]
+    week = {row.node: row for row in selectors.week_coverage(supervisor, _school(), first.date())}
+    assert week[hall].missed
+    assert week[hall].visits == 6
+    assert week[hall].worst_gap_s == 110 * 60  # the second day's, not the night's 22 hours
+    assert timezone.localtime(week[hall].worst_gap_from).date() == second.date()
+    assert max(row.worst_gap_s for row in week.values()) <= 120 * 60
+    # The officer may not supervise: nothing to see.
+    assert selectors.week_coverage(_officer(), _school(), first.date()) == []
+
+
 def test_door_sweep_counts_the_doors_checked_in_the_week() -> None:
     start = _morning()
     shift = _shift(start)
@@ -180,6 +206,7 @@ def test_week_page_and_daily_activity_pdf(client: Client) -> None:
     assert page.status_code == 200
     url = f"/patrol/activity/cedar-hollow-hs/{shift.officer_id}/{start.date():%Y-%m-%d}.pdf"
     assert url in page.content.decode()
+    assert 'data-patrol-map="week-map-data"' in page.content.decode()  # the week's coverage
     pdf = client.get(url)
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
