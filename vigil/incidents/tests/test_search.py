@@ -823,3 +823,10 @@ def test_the_filters_are_written_as_their_indexes_read(fx: Fixture) -> None:
         assert "incidents_report_facets_gin" in plan or "incidents_report_search_gin" in plan
     else:
         assert "incidents_report_fts" in plan
+
+
+def test_rebuilding_the_index_keeps_every_report_findable(fx: Fixture) -> None:
+    before = find("director", code="fight", person_role="offender")
+    search.rebuild()
+    assert find("director", code="fight", person_role="offender") == before
+    assert find("director", text="punches") == numbers([fx.middle, fx.fight])
