@@ -36,6 +36,20 @@ def _end_shift(page: Any) -> None:
         expect(page.get_by_role("button", name="Start shift")).to_be_visible()
 
 
+def _start_shift(browser: Any, server: str) -> tuple[Any, Any]:
+    """The officer on a phone, a fresh two-hour shift in the Main Building: (context, page)."""
+    phone = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = phone.new_page()
+    sign_in(page, server, OFFICER)
+    page.goto(f"{server}/patrol/")
+    _end_shift(page)
+    page.get_by_label("Zone").select_option(label="Cedar Hollow High School – Main Building")
+    page.get_by_label("Shift length (hours)").select_option("2")
+    page.get_by_role("button", name="Start shift").click()
+    expect(page.locator(".patrol-stop").get_by_text("Next stop")).to_be_visible()
+    return phone, page
+
+
 def test_a_finding_saved_with_no_signal_is_sent_when_it_returns(
     browser: Any, server: str, tmp_path: Path
 ) -> None:
@@ -49,16 +63,8 @@ def test_a_finding_saved_with_no_signal_is_sent_when_it_returns(
     doors = [url for url in _door_tag_urls(sheet.body(), tmp_path) if ".door-" in url]
     assert len(doors) >= 2
 
-    phone = browser.new_context(viewport=VIEWPORTS["phone"])
-    page = phone.new_page()
-    sign_in(page, server, OFFICER)
-    page.goto(f"{server}/patrol/")
-    _end_shift(page)
-    page.get_by_label("Zone").select_option(label="Cedar Hollow High School – Main Building")
-    page.get_by_label("Shift length (hours)").select_option("2")
-    page.get_by_role("button", name="Start shift").click()
+    phone, page = _start_shift(browser, server)
     stop = page.locator(".patrol-stop")
-    expect(stop.get_by_text("Next stop")).to_be_visible()
     next_label = stop.locator("h1").inner_text()
     # The next stop's own tag, as its "tag missing or unreadable?" link holds it.
     next_tag = stop.locator("a[href*='via=manual']").get_attribute("href")
@@ -154,16 +160,8 @@ def test_a_finding_saved_with_no_signal_is_sent_when_it_returns(
 def test_a_queued_checklist_the_server_refuses_stays_with_the_reason(
     browser: Any, server: str, tmp_path: Path
 ) -> None:
-    phone = browser.new_context(viewport=VIEWPORTS["phone"])
-    page = phone.new_page()
-    sign_in(page, server, OFFICER)
-    page.goto(f"{server}/patrol/")
-    _end_shift(page)
-    page.get_by_label("Zone").select_option(label="Cedar Hollow High School – Main Building")
-    page.get_by_label("Shift length (hours)").select_option("2")
-    page.get_by_role("button", name="Start shift").click()
+    phone, page = _start_shift(browser, server)
     stop = page.locator(".patrol-stop")
-    expect(stop.get_by_text("Next stop")).to_be_visible()
     manual = stop.locator("a[href*='via=manual']").get_attribute("href")
     page.goto(f"{server}{manual}")
     page.wait_for_url("**/patrol/check/*/")

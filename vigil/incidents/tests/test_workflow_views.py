@@ -35,16 +35,9 @@ LOCAL = "%Y-%m-%dT%H:%M"
 
 
 @pytest.fixture(autouse=True)
-def evidence_storage(settings: Any, tmp_path: Path) -> Path:
-    root = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root)},
-        },
-    }
-    return root
+def evidence_storage(media_root: Path) -> Path:
+    """Each test stores its files under its own temporary directory."""
+    return media_root
 
 
 def _user(name: str) -> User:

@@ -22,20 +22,10 @@ from vigil.patrols import selectors, services
 from vigil.patrols.models import Finding, Shift, WorkOrder, WorkOrderStatus
 from vigil.sites.models import School
 
-pytestmark = pytest.mark.django_db
+# Photos are stored under each test's own folder (media_root).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 URL = "/patrol/sync/checklist/"
-
-
-@pytest.fixture(autouse=True)
-def _evidence_storage(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
 
 
 def _shift(started: datetime, username: str = "officer") -> Shift:

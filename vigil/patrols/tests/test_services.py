@@ -27,18 +27,8 @@ from vigil.patrols.models import (
 from vigil.patrols.services import PatrolError
 from vigil.sites.models import Building, School
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _evidence_storage(settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
+# Photos are stored under each test's own folder (media_root).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def _user(name: str) -> User:

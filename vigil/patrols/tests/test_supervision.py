@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -229,14 +228,8 @@ def test_revealing_a_next_stop_needs_a_reason_and_is_audited(client: Client) -> 
     assert label not in client.get("/patrol/board/cedar-hollow-hs/").content.decode()
 
 
-def test_the_officer_flow_through_the_pages(client: Client, settings: Any, tmp_path: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+@pytest.mark.usefixtures("media_root")
+def test_the_officer_flow_through_the_pages(client: Client) -> None:
     sign_in(client, "officer")
     school = _school()
     main = school.buildings.get(name="Main Building")

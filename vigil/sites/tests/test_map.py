@@ -175,14 +175,7 @@ def _png() -> bytes:
 
 
 @pytest.fixture
-def photo_asset(campus: Campus, settings: Any, tmp_path: Path) -> Asset:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def photo_asset(campus: Campus, media_root: Path) -> Asset:
     campus.gas.photo = SimpleUploadedFile("gas.png", _png(), content_type="image/png")
     campus.gas.save()
     return campus.gas
