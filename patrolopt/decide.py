@@ -5,15 +5,17 @@ node is still visited before its deadline and no gap exceeds its cap, and (b) an
 who knows the strategy learns as little as possible.  The rule, a randomised
 deadline-aware walk with a recovery guarantee:
 
-1. For every neighbour ``v`` and every rotation of the optimal tour that starts at ``v``
-   (forwards; when one officer patrols also backwards, and every alternative tour of
-   :attr:`PatrolModel.tours` in both directions), compute when the team would first
+1. For every neighbour ``v`` and every rotation that starts at ``v`` of the tours in
+   :attr:`PatrolModel.team_tours` (one officer: the optimal tour both ways and every
+   alternative tour; a team: the optimal tour forwards and its local variants, which share
+   its period and are entered where they differ), compute when the team would first
    visit every node if the officer went to ``v`` and then followed that rotation while the
    other officers follow their own committed rotations (their visits already made are
    replaced by the rotation's next one, :func:`upcoming_visits`).
 2. Keep the moves for which that recovery meets every deadline, keeps consecutive first
-   visits within the cap, and keeps the officers' phases on the tour at most one cap apart
-   (so the periodic regime after recovery also respects the cap).
+   visits within the cap, and keeps every node's visits in the periodic regime after
+   recovery (all officers on tours of one period, each at its own phase) at most the
+   node's cap apart, counted exactly over one period (:func:`_feasible`).
 3. Pick one of the safe neighbours uniformly at random (maximum local entropy, after
    Chevaleyre 2004 and the randomised strategies of Basilico, Gatti & Amigoni 2012) and
    commit to its recovery rotation with the largest slack.
@@ -46,6 +48,7 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,11 +166,25 @@ def _feasible(
     model: PatrolModel,
     first: FloatArray,
     phases: FloatArray | None,
+    directions: IntArray,
     others: list[Commitment],
     deadline: FloatArray,
     now: float,
 ) -> tuple[npt.NDArray[np.bool_], FloatArray]:
-    """Safety mask and minimum slack of candidate recoveries ``first`` (shape ``(R, n)``)."""
+    """Safety mask and minimum slack of candidate recoveries ``first`` (shape ``(R, n)``).
+
+    Row ``r`` is the deciding officer recovering along ``tours[directions[r]]`` with phase
+    ``phases[r]``.  Three checks, each exact for officers that keep their commitments:
+
+    * every node's first visit by the team meets its deadline (covers the time before it);
+    * consecutive first visits of every node by the officers are at most its cap apart
+      (covers the time between the earliest and the latest of them);
+    * the periodic regime after that: each rotating officer visits node ``j`` at its
+      phase plus the tour's arrival times at ``j``, modulo the common period (all tours of a
+      team have the optimal tour's period, :func:`~patrolopt.model.prepare`); the circular
+      gaps between these visits, over all officers, must be at most the node's cap.  Past
+      the latest first visit every officer is in that regime, so its gaps are the plan's.
+    """
     earliest = first
     ahead = [upcoming_visits(model, o, now) for o in others]
     if others:
@@ -177,31 +194,77 @@ def _feasible(
     rotating = [o for o in others if o.in_rotation]
     rotating_ahead = [a for a, o in zip(ahead, others, strict=True) if o.in_rotation]
     if phases is not None and rotating:
-        stacked = np.concatenate(
-            [
-                first[:, None, :],
-                np.broadcast_to(rotating_ahead, (len(first), len(rotating), model.problem.graph.n)),
-            ],
-            axis=1,
-        )
-        stacked = np.sort(stacked, axis=1)
-        ok &= np.all(np.diff(stacked, axis=1) <= model.cap + 1e-6, axis=(1, 2))
-        period = model.period
-        all_phases = np.sort(
-            np.concatenate(
-                [
-                    phases[:, None],
-                    np.broadcast_to(
-                        [o.phase(model) for o in rotating], (len(phases), len(rotating))
-                    ),
-                ],
-                axis=1,
-            ),
-            axis=1,
-        )
-        gaps = np.diff(all_phases, axis=1, append=all_phases[:, :1] + period)
-        ok &= gaps.max(axis=1) <= float(model.cap.min()) + 1e-6
+        rows = np.flatnonzero(ok)
+        theirs = np.sort(np.array(rotating_ahead), axis=0)
+        ok[rows] = _consecutive_ok(model, first[rows], theirs)
+        rows = rows[ok[rows]]
+        if all(o.direction == 0 for o in rotating):
+            # Quick sufficient test on one tour: officers' phases at most the smallest cap
+            # apart keep every node's gaps within it (the exact test below would agree).
+            others_phases = np.array([o.phase(model) for o in rotating])
+            quick = (directions[rows] == 0) & _evenly_phased(model, phases[rows], others_phases)
+            rows = rows[~quick]
+        if len(rows):
+            ok[rows] = _periodic_ok(model, phases[rows], directions[rows], rotating)
     return ok, slack
+
+
+def _consecutive_ok(
+    model: PatrolModel, first: FloatArray, theirs: FloatArray
+) -> npt.NDArray[np.bool_]:
+    """Whether adding ``first[r]`` to the sorted visits ``theirs`` leaves gaps within the cap.
+
+    The same as sorting each node's visits with the candidate's and checking consecutive
+    differences, without sorting per row: the candidate splits one gap of ``theirs`` (or
+    extends an end), so every other gap must be within the cap already, and the parts next
+    to the candidate too.
+    """
+    cap = model.cap + 1e-6
+    x = first[:, None, :]
+    prev = np.max(np.where(theirs <= x, theirs, -np.inf), axis=1)
+    nxt = np.min(np.where(theirs >= x, theirs, np.inf), axis=1)
+    near = ((prev == -np.inf) | (first - prev <= cap)) & ((nxt == np.inf) | (nxt - first <= cap))
+    gaps = theirs[1:] - theirs[:-1]  # (officers - 1, n)
+    if not len(gaps):
+        return np.asarray(near.all(axis=1))
+    big = (gaps > cap).sum(axis=0)
+    at = np.argmax(gaps, axis=0)
+    cols = np.arange(theirs.shape[1])
+    split = (prev == theirs[at, cols]) & (nxt == theirs[at + 1, cols])
+    return np.asarray((near & ((big == 0) | ((big == 1) & split))).all(axis=1))
+
+
+def _evenly_phased(
+    model: PatrolModel, phases: FloatArray, others: FloatArray
+) -> npt.NDArray[np.bool_]:
+    """Whether the phases are at most the smallest cap apart around the period, per row."""
+    period = model.period
+    both = np.sort(
+        np.concatenate([phases[:, None], np.broadcast_to(others, (len(phases), len(others)))], 1),
+        axis=1,
+    )
+    gaps = np.diff(both, axis=1, append=both[:, :1] + period)
+    return np.asarray(gaps.max(axis=1) <= float(model.cap.min()) + 1e-6)
+
+
+def _periodic_ok(
+    model: PatrolModel, phases: FloatArray, directions: IntArray, rotating: list[Commitment]
+) -> npt.NDArray[np.bool_]:
+    """Whether every node's circular visit gaps stay within its cap, per candidate row."""
+    period = model.period
+    times = model.visit_times  # (tours, n, width)
+    n, width = times.shape[1:]
+    their_phases = np.array([o.phase(model) for o in rotating])
+    their_tours = np.array([o.direction for o in rotating])
+    fixed = (their_phases[:, None, None] + times[their_tours]) % period  # (officers, n, width)
+    fixed = fixed.transpose(1, 0, 2).reshape(n, len(rotating) * width)
+    mine = (phases[:, None, None] + times[directions]) % period  # (R, n, width)
+    both = np.concatenate([mine, np.broadcast_to(fixed, (len(phases), *fixed.shape))], axis=2)
+    both.sort(axis=2)
+    worst = np.maximum(
+        (both[:, :, 1:] - both[:, :, :-1]).max(axis=2), both[:, :, 0] + period - both[:, :, -1]
+    )
+    return np.asarray(np.all(worst <= model.cap + 1e-6, axis=1))
 
 
 def decide(
@@ -250,6 +313,7 @@ def decide(
     nodes: list[int] = []
     rows: list[FloatArray] = []
     phases: list[float] = []
+    dirs: list[int] = []
     commits: list[tuple[int, int, float, float, float]] = []
     if u != target and mine.arrival_s > now:
         # En route to the committed rejoin point (after the start, a post or a shift start).
@@ -259,24 +323,31 @@ def decide(
         nodes.append(v)
         rows.append(mine.first)
         phases.append(mine.phase(model))
+        dirs.append(mine.direction)
         commits.append((mine.direction, mine.position, mine.arrival_s, a, wait))
-    directions = range(len(model.tours)) if model.problem.k == 1 else (0,)
     for v in model.neighbours[u]:
         a = now + float(model.travel[u, v])
         tau = a + _dwell(model, v, a) - model.model_dwell[v]
-        for d in directions:
-            for p in model.occurrences[d][v]:
-                first = tau + model.offsets[d][p]
-                first[v] = a
-                nodes.append(v)
-                rows.append(first)
-                tour = model.tours[d]
-                phases.append(float((tau - tour.arrival[p]) % tour.period))
-                commits.append((d, int(p), tau, a, 0.0))
+        pairs = model.switches[v]
+        own = model.occurrences[mine.direction][v]
+        if len(own) != len(model.entries[mine.direction][v]) and mine.direction in model.team_tours:
+            # the officer's own tour: every position, so its continuation is a candidate
+            pairs = tuple(sorted({*pairs, *((mine.direction, int(p)) for p in own)}))
+        for d, p in pairs:
+            first = tau + model.offsets[d][p]
+            first[v] = a
+            nodes.append(v)
+            rows.append(first)
+            tour = model.tours[d]
+            phases.append(float((tau - tour.arrival[p]) % tour.period))
+            dirs.append(d)
+            commits.append((d, p, tau, a, 0.0))
     first_arr = np.array(rows)
     if upcoming is not None:
         first_arr = model.with_absence(first_arr, upcoming)
-    ok, slack = _feasible(model, first_arr, np.array(phases), others, deadline, now)
+    ok, slack = _feasible(
+        model, first_arr, np.array(phases), np.array(dirs, dtype=np.int64), others, deadline, now
+    )
     candidates = np.asarray(nodes)
     safe_nodes = np.unique(candidates[ok])
     if len(safe_nodes):

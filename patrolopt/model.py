@@ -3,7 +3,8 @@
 Problem: every planning decision asks "if the officer goes to ``v`` now, can the team still
 meet every deadline?".  Answering it in microseconds needs the problem pre-digested once:
 the optimal tour (Chevaleyre 2004) in both directions (for a lone officer also further
-near-optimal tours that fit under the cap, as extra recovery routes), the time from every
+near-optimal tours that fit under the cap, for a team local variants of the optimal tour of
+the same period, as extra recovery routes), the time from every
 tour position to the first visit of every node, the gap cap of every node (the node's own
 deadline, at most ``gap_cap`` times the tour period divided by ``k``) and all-pairs shortest paths.
 
@@ -26,7 +27,11 @@ from patrolopt.graph import PatrolGraph
 from patrolopt.problem import FixedPost, Problem
 from patrolopt.tour import SOLUTION_LIMIT, Tour, optimal_tour, shortest_paths, step_times
 
-__all__ = ["Params", "PatrolModel", "prepare"]
+__all__ = ["PERIOD_TOL_S", "Params", "PatrolModel", "prepare"]
+
+#: Two tours whose periods differ by at most this many seconds count as one period (float
+#: rounding of the same sum of travel and dwell times; any real difference is far larger).
+PERIOD_TOL_S = 1e-6
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -46,8 +51,8 @@ class Params:
     alt_tours : int
         For a lone officer: further tour searches started from other nodes.  Every distinct
         closed walk they find whose period fits under the smallest gap cap becomes an extra
-        recovery route (both directions), so more moves are provably safe.  Teams keep the
-        one tour their phase spacing is measured on.
+        recovery route (both directions), so more moves are provably safe.  Teams recover
+        along the optimal tour and its local variants of the same period instead.
     """
 
     gap_cap: float = 1.25
@@ -80,8 +85,8 @@ class PatrolModel:
     dist : ndarray
         Shortest step times between all pairs; ``pred`` its predecessor matrix.
     tours : tuple of Tour
-        The optimal tour forwards and backwards, then (one officer only) alternative
-        recovery tours, each forwards and backwards.
+        The optimal tour forwards and backwards, then for one officer alternative recovery
+        tours, each forwards and backwards, for a team local variants of the optimal tour.
     offsets : tuple of ndarray
         ``offsets[d][p, j]``: time from arriving at position ``p`` of ``tours[d]`` to first
         arriving at ``j``.
@@ -98,6 +103,21 @@ class PatrolModel:
         "low", "medium" or "high" per node, relative to the mean risk.
     k_eff : int
         Fewest officers patrolling at any time (posts and shifts taken out); caps use it.
+    entries : tuple of tuple of ndarray
+        ``entries[d][v]``: positions of ``v`` at which an officer not yet on ``tours[d]``
+        may switch to it (all of ``occurrences[d][v]``, except for a team's local variants:
+        the positions of their reversed stretch).
+    team_tours : tuple of int
+        Indices of :attr:`tours` the decision rule recovers along: every tour for one
+        officer; for a team the optimal tour forwards and its local variants
+        (:func:`_local_variants`), which all share its period.
+    switches : tuple of tuple of (int, int)
+        ``switches[v]``: every ``(d, p)`` with ``d`` in :attr:`team_tours` and ``p`` in
+        ``entries[d][v]``, in order: the recoveries a move to ``v`` is checked against.
+    visit_times : ndarray
+        ``visit_times[d, j]``: the times within one period, counted from tour position 0,
+        at which ``tours[d]`` arrives at node ``j`` (padded by repeating the first, which
+        leaves the gaps between them unchanged).
     """
 
     problem: Problem
@@ -116,6 +136,10 @@ class PatrolModel:
     windowed: tuple[int, ...]
     risk_level: tuple[str, ...]
     k_eff: int
+    entries: tuple[tuple[IntArray, ...], ...]
+    team_tours: tuple[int, ...]
+    switches: tuple[tuple[tuple[int, int], ...], ...]
+    visit_times: FloatArray
 
     @property
     def period(self) -> float:
@@ -206,9 +230,26 @@ def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
                 node=node.id,
             )
     tours = [forward, backward]
+    travel = graph.travel_matrix(mode)
+    occurrences = [tuple(t.occurrences(v) for v in range(graph.n)) for t in tours]
     if problem.k == 1 and params.alt_tours:
-        travel = graph.travel_matrix(mode)
         tours += _alternative_tours(graph, mode, forward, float(cap.min()), params, travel)
+        occurrences += [tuple(t.occurrences(v) for v in range(graph.n)) for t in tours[2:]]
+        team_tours = tuple(range(len(tours)))
+        entries = occurrences
+    elif problem.k == 1:
+        team_tours = (0, 1)
+        entries = occurrences
+    else:
+        # The team lever: the optimal tour with one short stretch reversed, same period.
+        variants = _local_variants(forward, travel, model_dwell, float(cap.min()) - team_gap)
+        team_tours = (0, *range(2, 2 + len(variants)))
+        entries = list(occurrences)
+        for tour, (i, j) in variants:
+            tours.append(tour)
+            occ = tuple(tour.occurrences(v) for v in range(graph.n))
+            occurrences.append(occ)
+            entries.append(tuple(o[(o >= i) & (o <= j)] for o in occ))
     risk_mean = float(np.mean([node.risk for node in graph.nodes]))
     return PatrolModel(
         problem=problem,
@@ -220,14 +261,71 @@ def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
         pred=pred,
         tours=tuple(tours),
         offsets=tuple(t.first_offset() for t in tours),
-        occurrences=tuple(tuple(t.occurrences(v) for v in range(graph.n)) for t in tours),
+        occurrences=tuple(occurrences),
+        entries=tuple(entries),
         cap=cap,
         team_gap=team_gap,
         neighbours=graph.neighbours(mode),
         windowed=tuple(j for j, node in enumerate(graph.nodes) if node.windows),
         risk_level=tuple(_risk_level(node.risk / risk_mean) for node in graph.nodes),
         k_eff=k_eff,
+        team_tours=team_tours,
+        switches=tuple(
+            tuple((d, int(p)) for d in team_tours for p in entries[d][v]) for v in range(graph.n)
+        ),
+        visit_times=_visit_times(tours, graph.n),
     )
+
+
+def _local_variants(
+    forward: Tour, travel: FloatArray, dwell: FloatArray, span: float
+) -> list[tuple[Tour, tuple[int, int]]]:
+    """The optimal tour with one stretch of at most ``span`` seconds reversed, same period.
+
+    Reversing positions ``i..j`` of the walk (a 2-opt move) changes only the two edges at
+    its ends; kept when they cost what they replace, so the period is the optimal tour's
+    (checked on the timed walk), and every visit moves by at most ``span``.  Team-mates on
+    these tours keep a common period, which the team's gap check needs
+    (:func:`patrolopt.decide._feasible`).  Returns each tour with its reversed positions.
+    """
+    walk, arrival, m = forward.walk, forward.arrival, forward.m
+    out: list[tuple[Tour, tuple[int, int]]] = []
+    seen = {tuple(int(x) for x in walk)}
+    for i in range(1, m):
+        for j in range(i + 1, m):
+            if arrival[j] - arrival[i] > span:
+                break
+            before, after = walk[i - 1], walk[(j + 1) % m]
+            if before == walk[j] or walk[i] == after:
+                continue
+            delta = (
+                travel[before, walk[j]]
+                + travel[walk[i], after]
+                - travel[before, walk[i]]
+                - travel[walk[j], after]
+            )
+            if not (math.isfinite(delta) and abs(delta) <= PERIOD_TOL_S):
+                continue
+            new = np.concatenate([walk[:i], walk[i : j + 1][::-1], walk[j + 1 :]])
+            key = tuple(int(x) for x in new)
+            tour = Tour.from_walk(new, travel, dwell)
+            if key in seen or abs(tour.period - forward.period) > PERIOD_TOL_S:
+                continue
+            seen.add(key)
+            out.append((tour, (i, j)))
+    return out
+
+
+def _visit_times(tours: list[Tour], n: int) -> FloatArray:
+    """``out[d, j]``: arrival times at node ``j`` within one period of ``tours[d]``."""
+    occ = [[t.arrival[t.occurrences(j)] for j in range(n)] for t in tours]
+    width = max(len(a) for row in occ for a in row)
+    out = np.empty((len(tours), n, width))
+    for d, row in enumerate(occ):
+        for j, a in enumerate(row):
+            out[d, j, :] = a[0]
+            out[d, j, : len(a)] = a
+    return out
 
 
 def _alternative_tours(

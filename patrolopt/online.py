@@ -68,15 +68,13 @@ def _best_commitment(
     model: PatrolModel, node: int, at: float, last: np.ndarray, now: float
 ) -> Commitment:
     deadline = model.deadlines(last, now)
-    directions = range(len(model.tours)) if model.problem.k == 1 else (0,)
     best: Commitment | None = None
     best_slack = -np.inf
-    for d in directions:
-        for p in model.occurrences[d][node]:
-            first = at + model.offsets[d][p]
-            slack = float(np.min(deadline - first))
-            if slack > best_slack:
-                best, best_slack = Commitment(d, int(p), at, first, True), slack
+    for d, p in model.switches[node]:
+        first = at + model.offsets[d][p]
+        slack = float(np.min(deadline - first))
+        if slack > best_slack:
+            best, best_slack = Commitment(d, p, at, first, True), slack
     assert best is not None
     return best
 

@@ -15,7 +15,7 @@ from patrolopt.model import Params, prepare
 from patrolopt.online import OfficerPosition, OnlineState, next_stop
 from patrolopt.plan import Step
 from patrolopt.problem import FixedPost, Officer, Problem
-from patrolopt.solver import solve
+from patrolopt.solver import plan_with, solve
 from patrolopt.tests.conftest import MAP_DIR
 from patrolopt.validate import validate_plan
 
@@ -178,7 +178,28 @@ def test_lone_officer_gets_alternative_recovery_tours(grid: PatrolGraph) -> None
     assert len(walks) == len(model.tours)  # distinct walks, not copies
     assert len(prepare(problem, Params(alt_tours=0)).tours) == 2
     teams = prepare(Problem(grid, team(2), horizon_s=HOUR, warmup_s=600))
-    assert len(teams.tours) == 2  # a team keeps the one tour its spacing is measured on
+    # a team keeps the optimal tour and its local variants of the same period
+    assert all(abs(teams.tours[d].period - teams.period) <= 1e-6 for d in teams.team_tours)
+    assert 1 not in teams.team_tours
+
+
+@pytest.mark.parametrize(("name", "k"), [("grid", 2), ("grid", 4), ("DIAG_labs", 2), ("1r5", 2)])
+def test_team_lever_keeps_every_gap_within_the_cap(name: str, k: int) -> None:
+    """Team-mates recover along local variants of the tour (same period), never past the cap."""
+    from patrolopt.tests.conftest import shipped_map
+
+    graph = shipped_map(name)
+    problem = Problem(graph, team(k), horizon_s=4 * HOUR, warmup_s=1_800.0)
+    model = prepare(problem)
+    assert all(abs(model.tours[d].period - model.period) <= 1e-6 for d in model.team_tours)
+    if name != "grid" or k == 2:
+        assert len(model.team_tours) > 1  # the lever has something to choose from
+    for seed in range(4):
+        plan = plan_with(model, seed=seed)
+        assert validate_plan(problem, plan) == []
+        stats = gap_stats(problem, plan, start=1_800.0, end=4 * HOUR)
+        assert stats.worst <= float(model.cap.max()) + 1e-6
+        assert stats.worst <= 1.25 * model.team_gap + 1e-6
 
 
 def test_the_online_mode_heads_for_a_fixed_post_and_stands_it(campus: PatrolGraph) -> None:
