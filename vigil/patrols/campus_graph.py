@@ -122,6 +122,11 @@ def walkway_key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
+def pair_label(labels: dict[str, str], a: str, b: str) -> str:
+    """A walkway as people read it: "Hallway ↔ Restroom" (a stop without a label by its id)."""
+    return f"{labels.get(a, a)} ↔ {labels.get(b, b)}"
+
+
 @dataclass(frozen=True)
 class Edit:
     """A supervisor's edit of one walkway between stops ``a`` and ``b``.

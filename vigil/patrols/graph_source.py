@@ -3,18 +3,40 @@ with the supervisors' walkway edits."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from shapely.geometry import shape
 
 from patrolopt.graph import Edge, Node, PatrolGraph
+from vigil.core.permissions import Action, scope_for
 from vigil.patrols.campus_graph import OFFSITE_KINDS as OFFSITE_SURROUNDINGS
 from vigil.patrols.campus_graph import RISK_DEFAULTS, BuildReport, Edit, Place, build
 from vigil.patrols.models import WalkwayEdit
 from vigil.sites.choices import AssetKind
 from vigil.sites.geometry import to_local_metres
 from vigil.sites.models import Area, Asset, Building, School, Surrounding
+
+
+def building_outlines(
+    viewer: Any, school: School, buildings: Iterable[Building] | None = None
+) -> list[dict[str, Any]]:
+    """GeoJSON features (role ``building``) of the footprints of ``buildings`` (default: all of
+    the school's), the context of the patrol maps; none for a viewer who may not see the
+    school's knowledge base."""
+    if not scope_for(viewer, Action.SITES_VIEW).allows_school(school.pk):
+        return []
+    if buildings is None:
+        buildings = school.buildings.exclude(footprint=None).order_by("name")
+    return [
+        {
+            "type": "Feature",
+            "geometry": building.footprint,
+            "properties": {"role": "building", "label": building.name},
+        }
+        for building in buildings
+        if building.footprint
+    ]
 
 
 def places_of(

@@ -21,9 +21,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from patrolopt.metrics import conditional_entropy
-from vigil.core.permissions import Action, scope_for
-from vigil.patrols.campus_graph import MODE_WORDS, walkway_key
-from vigil.patrols.graph_source import as_edit, build_zone, places_of
+from vigil.core.permissions import Action
+from vigil.patrols.campus_graph import MODE_WORDS, pair_label, walkway_key
+from vigil.patrols.graph_source import as_edit, build_zone, building_outlines, places_of
 from vigil.patrols.models import (
     Finding,
     FindingStatus,
@@ -194,7 +194,12 @@ def _coverage_in(
                 y=float(raw.get("y", 0.0)),
             )
         )
-    return sorted(result, key=lambda c: (-c.share, -c.risk, c.label))
+    return _worst_first(result)
+
+
+def _worst_first(rows: list[Coverage]) -> list[Coverage]:
+    """Most of its deadline used first, then the riskier place, then by name."""
+    return sorted(rows, key=lambda c: (-c.share, -c.risk, c.label))
 
 
 def coverage_map(user: Any, school: School, rows: list[Coverage]) -> dict[str, Any] | None:
@@ -203,19 +208,7 @@ def coverage_map(user: Any, school: School, rows: list[Coverage]) -> dict[str, A
     deadline). None when there is nothing to draw."""
     if not rows:
         return None
-    buildings = (
-        school.buildings.exclude(footprint=None).order_by("name")
-        if scope_for(user, Action.SITES_VIEW).allows_school(school.pk)
-        else []
-    )
-    features: list[dict[str, Any]] = [
-        {
-            "type": "Feature",
-            "geometry": building.footprint,
-            "properties": {"role": "building", "label": building.name},
-        }
-        for building in buildings
-    ]
+    features = building_outlines(user, school)
     for row in rows:
         lat, lng = from_local_metres(row.x, row.y, school.latitude, school.longitude)
         wait = f"{row.worst_gap_s / 60:.0f} min"
@@ -250,7 +243,7 @@ def week_coverage(user: Any, school: School, start: date) -> list[Coverage]:
     week = [
         replace(row, visits=visits[node], last_visit=last.get(node)) for node, row in worst.items()
     ]
-    return sorted(week, key=lambda c: (-c.share, -c.risk, c.label))
+    return _worst_first(week)
 
 
 # --- the week: predictability of what was walked, and the exterior-door sweep ------------------
@@ -426,10 +419,6 @@ def _floor_name(ordinal: int) -> str:
     return f"{ordinal} floor{'s' if abs(ordinal) > 1 else ''} {'up' if ordinal > 0 else 'down'}"
 
 
-def pair_label(labels: dict[str, str], a: str, b: str) -> str:
-    return f"{labels.get(a, a)} ↔ {labels.get(b, b)}"
-
-
 def walkway_map(user: Any, school: School) -> WalkwayMap:
     """The school's patrol graph as shifts plan on it (generated from the map, with the
     supervisors' edits), its edits and what needs a person's attention, and the GeoJSON of it
@@ -476,16 +465,7 @@ def walkway_map(user: Any, school: School) -> WalkwayMap:
         if a in at and b in at
     ]
     walkways.sort(key=lambda w: (w.state != "assumed", w.label))
-    features: list[dict[str, Any]] = []
-    if scope_for(user, Action.SITES_VIEW).allows_school(school.pk):
-        features += [
-            {
-                "type": "Feature",
-                "geometry": building.footprint,
-                "properties": {"role": "building", "label": building.name},
-            }
-            for building in school.buildings.exclude(footprint=None).order_by("name")
-        ]
+    features = building_outlines(user, school)
     for w in walkways:
         row = by_key.get((w.a, w.b))
         features.append(

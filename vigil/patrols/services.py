@@ -39,10 +39,11 @@ from vigil.core.permissions import Action, scope_for
 from vigil.events import pipeline
 from vigil.events.choices import EventType
 from vigil.patrols import calendar_weights, checklist, tags
-from vigil.patrols.campus_graph import MODE_WORDS, Edit, Place, walkway_key
+from vigil.patrols.campus_graph import MODE_WORDS, Edit, Place, pair_label, walkway_key
 from vigil.patrols.graph_source import (
     as_edit,
     build_zone,
+    building_outlines,
     camera_graph,
     campus_graph,
     places_of,
@@ -448,20 +449,8 @@ def walking_route(shift: Shift, last_scan: Scan | None, viewer: Any) -> dict[str
             "properties": {"role": role, "label": label},
         }
 
-    buildings = (
-        [shift.building]
-        if shift.building is not None
-        else list(shift.school.buildings.order_by("name"))
-    )
-    outlines = [
-        {
-            "type": "Feature",
-            "geometry": b.footprint,
-            "properties": {"role": "building", "label": b.name},
-        }
-        for b in buildings
-        if b.footprint and scope_for(viewer, Action.SITES_VIEW).allows_school(b.school_id)
-    ]
+    zone = [shift.building] if shift.building is not None else None
+    outlines = building_outlines(viewer, shift.school, zone)
     return {
         "type": "FeatureCollection",
         "features": [
@@ -1001,10 +990,6 @@ def panic_raise(
 MAX_WALKWAY_M = 3000.0
 
 
-def _pair_label(labels: dict[str, str], key: tuple[str, str]) -> str:
-    return f"{labels.get(key[0], key[0])} ↔ {labels.get(key[1], key[1])}"
-
-
 def _new_cuts(
     places: list[Place], before: list[Edit], after: list[Edit], pair: tuple[str, str]
 ) -> list[str]:
@@ -1028,7 +1013,7 @@ def _new_cuts(
             if cut not in old.cuts:
                 ways = " or ".join(MODE_WORDS[m] for m in cut.modes)
                 problems.append(
-                    f"without the walkway {_pair_label(labels, (cut.a, cut.b))} nothing else "
+                    f"without the walkway {pair_label(labels, cut.a, cut.b)} nothing else "
                     f"joins its two stops {ways} in {where}; add another way between them first"
                 )
     return problems
@@ -1113,7 +1098,7 @@ def walkway_edit_save(
             if node not in stops:
                 raise PatrolError(f"There is no stop {node} at {school}.", field=field)
         walkways = {walkway_key(e.u, e.v) for e in graph.edges}
-        named = _pair_label(labels, key)
+        named = pair_label(labels, *key)
         if action == WalkwayAction.ADD and key in walkways:
             raise PatrolError(
                 f"{named} are already joined by a walkway; change that one instead.",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from vigil.core.access import require_action
 from vigil.core.permissions import Action
 from vigil.patrols import selectors, services
-from vigil.patrols.campus_graph import MODE_WORDS
+from vigil.patrols.campus_graph import MODE_WORDS, pair_label
 from vigil.patrols.graph_source import places_of
 from vigil.patrols.models import WalkwayAction, WalkwayEdit
 from vigil.patrols.services import MAX_WALKWAY_M, PatrolError
@@ -115,7 +115,7 @@ def walkway_edit(request: HttpRequest, slug: str) -> HttpResponse:
     labels = {p.id: p.label for p in places_of(school)}
     messages.success(
         request,
-        f"{edit.get_action_display()}: {selectors.pair_label(labels, edit.node_a, edit.node_b)}"
+        f"{edit.get_action_display()}: {pair_label(labels, edit.node_a, edit.node_b)}"
         " — saved. Shifts started from now on plan with it.",
     )
     return redirect("patrols:walkways", slug=school.slug)
@@ -129,7 +129,7 @@ def walkway_undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         WalkwayEdit.objects.restrict(request.user, _SUPERVISE).filter(school=school), pk=pk
     )
     labels = {p.id: p.label for p in places_of(school)}
-    label = selectors.pair_label(labels, edit.node_a, edit.node_b)
+    label = pair_label(labels, edit.node_a, edit.node_b)
     if request.method == "POST":
         try:
             services.walkway_edit_delete(actor=request.user, edit=edit)
