@@ -29,16 +29,11 @@ from vigil.incidents import services
 from vigil.incidents.packet import PacketError, build_packet
 from vigil.incidents.snapshot import canonical_json
 
-pytestmark = pytest.mark.django_db
+# Uploads are stored under each test's own folder (media_root).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 PYTHON = shutil.which("python3") or "/usr/bin/python3"
 REASON = "Subpoena from the county district attorney, case SO-26-11873"
-
-
-@pytest.fixture(autouse=True)
-def evidence_storage(media_root: Path) -> Path:
-    """Each test stores its files under its own temporary directory."""
-    return media_root
 
 
 @pytest.fixture

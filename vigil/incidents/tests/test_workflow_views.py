@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,15 +28,10 @@ from vigil.incidents.models import Addendum, Report, ReportTemplate, ReportVersi
 from vigil.incidents.services import PersonInput, ReportDraft
 from vigil.sites.models import Area, Asset, School
 
-pytestmark = pytest.mark.django_db
+# Uploads are stored under each test's own folder (media_root).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 LOCAL = "%Y-%m-%dT%H:%M"
-
-
-@pytest.fixture(autouse=True)
-def evidence_storage(media_root: Path) -> Path:
-    """Each test stores its files under its own temporary directory."""
-    return media_root
 
 
 def _user(name: str) -> User:
