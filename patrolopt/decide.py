@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -154,18 +155,30 @@ def upcoming_visits(model: PatrolModel, commit: Commitment, now: float) -> Float
     most one period later (exactly one period for a node the tour passes once).  Using past
     visits as if they were still to come would hide the gap after them from the check.
     """
-    first = commit.first
-    if not commit.in_rotation:
-        return first
+    return np.asarray(_upcoming(model, [commit], now)[0])
+
+
+def _upcoming(model: PatrolModel, commits: list[Commitment], now: float) -> FloatArray:
+    """:func:`upcoming_visits` of several officers at once, one row each."""
+    first = np.array([c.first for c in commits])
     period = model.period
-    behind = np.maximum(np.ceil((now - first - 1e-9) / period), 0.0)
-    return np.asarray(first + behind * period)
+    ahead = now - first
+    ahead -= 1e-9
+    ahead /= period
+    np.ceil(ahead, out=ahead)
+    np.maximum(ahead, 0.0, out=ahead)
+    ahead *= period
+    ahead += first
+    for i, c in enumerate(commits):
+        if not c.in_rotation:
+            ahead[i] = first[i]
+    return ahead
 
 
 def _feasible(
     model: PatrolModel,
     first: FloatArray,
-    phases: FloatArray | None,
+    phases: FloatArray,
     directions: IntArray,
     others: list[Commitment],
     deadline: FloatArray,
@@ -185,79 +198,121 @@ def _feasible(
       gaps between these visits, over all officers, must be at most the node's cap.  Past
       the latest first visit every officer is in that regime, so its gaps are the plan's.
     """
-    earliest = first
-    ahead = [upcoming_visits(model, o, now) for o in others]
-    if others:
-        earliest = np.minimum(first, np.min(ahead, axis=0))
-    slack = np.min(deadline - earliest, axis=1)
+    if not others:
+        slack = np.min(deadline - first, axis=1)
+        return slack >= -1e-6, slack
+    ahead = _upcoming(model, others, now)
+    slack = (deadline - np.minimum(first, ahead.min(axis=0))).min(axis=1)
     ok = slack >= -1e-6  # rounding: a recovery that meets a deadline exactly is safe
     rotating = [o for o in others if o.in_rotation]
-    rotating_ahead = [a for a, o in zip(ahead, others, strict=True) if o.in_rotation]
-    if phases is not None and rotating:
-        rows = np.flatnonzero(ok)
-        theirs = np.sort(np.array(rotating_ahead), axis=0)
-        ok[rows] = _consecutive_ok(model, first[rows], theirs)
-        rows = rows[ok[rows]]
-        if all(o.direction == 0 for o in rotating):
-            # Quick sufficient test on one tour: officers' phases at most the smallest cap
-            # apart keep every node's gaps within it (the exact test below would agree).
-            others_phases = np.array([o.phase(model) for o in rotating])
-            quick = (directions[rows] == 0) & _evenly_phased(model, phases[rows], others_phases)
-            rows = rows[~quick]
-        if len(rows):
-            ok[rows] = _periodic_ok(model, phases[rows], directions[rows], rotating)
+    if not rotating:
+        return ok, slack
+    if len(rotating) < len(others):
+        ahead = ahead[[i for i, o in enumerate(others) if o.in_rotation]]
+    rows = np.flatnonzero(ok)
+    rows = rows[_consecutive_ok(model, first[rows], ahead)]
+    ok[:] = False
+    ok[rows] = True
+    theirs = [(o.phase(model), o.direction) for o in rotating]
+    sure = _surely_periodic(model, phases[rows].tolist(), directions[rows].tolist(), theirs)
+    rows = rows[~np.array(sure, dtype=bool)]
+    if len(rows):
+        their_phases = np.array([f for f, _ in theirs])
+        their_tours = np.array([d for _, d in theirs], dtype=np.int64)
+        ok[rows] = _periodic_ok(model, phases[rows], directions[rows], their_phases, their_tours)
     return ok, slack
 
 
 def _consecutive_ok(
     model: PatrolModel, first: FloatArray, theirs: FloatArray
 ) -> npt.NDArray[np.bool_]:
-    """Whether adding ``first[r]`` to the sorted visits ``theirs`` leaves gaps within the cap.
+    """Whether adding ``first[r]`` to the visits ``theirs`` leaves gaps within the cap.
 
     The same as sorting each node's visits with the candidate's and checking consecutive
-    differences, without sorting per row: the candidate splits one gap of ``theirs`` (or
-    extends an end), so every other gap must be within the cap already, and the parts next
-    to the candidate too.
+    differences, without sorting per row.  The candidate adds one visit per node, so it can
+    mend at most one gap of ``theirs`` (sorted) longer than the cap, by landing within the
+    cap of both its ends; with no such gap it must stay within the cap of the first and the
+    last visit.  That is one interval per node, the same for every row.
     """
     cap = model.cap + 1e-6
-    x = first[:, None, :]
-    prev = np.max(np.where(theirs <= x, theirs, -np.inf), axis=1)
-    nxt = np.min(np.where(theirs >= x, theirs, np.inf), axis=1)
-    near = ((prev == -np.inf) | (first - prev <= cap)) & ((nxt == np.inf) | (nxt - first <= cap))
-    gaps = theirs[1:] - theirs[:-1]  # (officers - 1, n)
-    if not len(gaps):
-        return np.asarray(near.all(axis=1))
-    big = (gaps > cap).sum(axis=0)
-    at = np.argmax(gaps, axis=0)
-    cols = np.arange(theirs.shape[1])
-    split = (prev == theirs[at, cols]) & (nxt == theirs[at + 1, cols])
-    return np.asarray((near & ((big == 0) | ((big == 1) & split))).all(axis=1))
+    if len(theirs) == 1:
+        lo, hi = theirs[0], theirs[0]
+    elif len(theirs) == 2:
+        early, late = np.minimum(theirs[0], theirs[1]), np.maximum(theirs[0], theirs[1])
+        big = late - early > cap
+        lo, hi = np.where(big, late, early), np.where(big, early, late)
+    elif len(theirs) == 3:
+        # sorted by a three-value network: cheaper than sorting (3, n) along its short axis
+        low, high = np.minimum(theirs[0], theirs[1]), np.maximum(theirs[0], theirs[1])
+        early, late = np.minimum(low, theirs[2]), np.maximum(high, theirs[2])
+        middle = np.maximum(low, np.minimum(high, theirs[2]))
+        first_big, second_big = middle - early > cap, late - middle > cap
+        lo = np.where(second_big, late, np.where(first_big, middle, early))
+        hi = np.where(
+            first_big, np.where(second_big, -np.inf, early), np.where(second_big, middle, late)
+        )
+    else:
+        theirs = np.sort(theirs, axis=0)
+        gaps = theirs[1:] - theirs[:-1]  # (officers - 1, n)
+        big = (gaps > cap).sum(axis=0)
+        at = np.argmax(gaps, axis=0)
+        cols = np.arange(theirs.shape[1])
+        lo = np.where(big == 1, theirs[at + 1, cols], theirs[0])
+        hi = np.where(big == 1, theirs[at, cols], np.where(big > 1, -np.inf, theirs[-1]))
+    within = first >= lo - cap
+    within &= first <= hi + cap
+    return np.asarray(within.all(axis=1))
 
 
-def _evenly_phased(
-    model: PatrolModel, phases: FloatArray, others: FloatArray
-) -> npt.NDArray[np.bool_]:
-    """Whether the phases are at most the smallest cap apart around the period, per row."""
+def _surely_periodic(
+    model: PatrolModel, phases: list[float], directions: list[int], theirs: list[tuple[float, int]]
+) -> list[bool]:
+    """A quick sufficient test of :func:`_periodic_ok` from the officers' phases, per row.
+
+    Officer ``o`` at phase ``f_o`` on a tour displaced by ``e_o(j)`` at node ``j``
+    (:attr:`PatrolModel.displacement`) visits ``j`` within ``e_o(j)`` of ``f_o + t(j)``,
+    ``t(j)`` the optimal tour's first visit.  Sorting the officers by phase, every gap at
+    ``j`` is then at most the largest ``f_b - f_a + e_a(j) + e_b(j)`` over officers ``a, b``
+    next to each other: for a moment ``y``, take the ``a`` of largest phase whose visit
+    cannot come after ``y`` (``f_a + e_a <= y``); the next officer ``b`` has
+    ``f_b + e_b > y``, so ``a``'s visit is at most that much before ``y``.  Within every
+    node's cap for all ``j`` at once means each such phase gap is at most
+    :attr:`PatrolModel.phase_room` of the two tours: a few comparisons per row.  Exact for
+    nodes the tours pass once at the same time; it settles nearly all candidate rows, so the
+    exact test runs only for the few it cannot.  ``theirs``: (phase, tour) of the rotating
+    team-mates.
+    """
     period = model.period
-    both = np.sort(
-        np.concatenate([phases[:, None], np.broadcast_to(others, (len(phases), len(others)))], 1),
-        axis=1,
-    )
-    gaps = np.diff(both, axis=1, append=both[:, :1] + period)
-    return np.asarray(gaps.max(axis=1) <= float(model.cap.min()) + 1e-6)
+    room = model.phase_room
+    out = []
+    for phase, tour in zip(phases, directions, strict=True):
+        team = sorted([(phase, tour), *theirs])
+        ok = True
+        for (fa, da), (fb, db) in pairwise([*team, (team[0][0] + period, team[0][1])]):
+            if fb - fa > room[da][db] + 1e-6:
+                ok = False
+                break
+        out.append(ok)
+    return out
 
 
 def _periodic_ok(
-    model: PatrolModel, phases: FloatArray, directions: IntArray, rotating: list[Commitment]
+    model: PatrolModel,
+    phases: FloatArray,
+    directions: IntArray,
+    their_phases: FloatArray,
+    their_tours: IntArray,
 ) -> npt.NDArray[np.bool_]:
-    """Whether every node's circular visit gaps stay within its cap, per candidate row."""
+    """Whether every node's circular visit gaps stay within its cap, per candidate row.
+
+    Row ``r`` is the officer on ``tours[directions[r]]`` at ``phases[r]``; the rotating
+    team-mates are on ``tours[their_tours[i]]`` at ``their_phases[i]``.
+    """
     period = model.period
     times = model.visit_times  # (tours, n, width)
     n, width = times.shape[1:]
-    their_phases = np.array([o.phase(model) for o in rotating])
-    their_tours = np.array([o.direction for o in rotating])
     fixed = (their_phases[:, None, None] + times[their_tours]) % period  # (officers, n, width)
-    fixed = fixed.transpose(1, 0, 2).reshape(n, len(rotating) * width)
+    fixed = fixed.transpose(1, 0, 2).reshape(n, len(their_tours) * width)
     mine = (phases[:, None, None] + times[directions]) % period  # (R, n, width)
     both = np.concatenate([mine, np.broadcast_to(fixed, (len(phases), *fixed.shape))], axis=2)
     both.sort(axis=2)
@@ -310,57 +365,48 @@ def decide(
         return _toward_post(model, now=now, u=u, mine=mine, last=last, post=post, rng=rng)
     deadline = model.deadlines(last, now)
     target = int(model.tours[mine.direction].walk[mine.position])
-    nodes: list[int] = []
-    rows: list[FloatArray] = []
-    phases: list[float] = []
-    dirs: list[int] = []
-    commits: list[tuple[int, int, float, float, float]] = []
+    # One row per candidate: a move and the recovery after it (``Moves``), vectorised.
+    moves = model.moves(u, mine.direction)
+    arrive = now + moves.travel
+    # rejoin = arrival + the stay the officer makes (``_dwell``) - the stay the tour assumes;
+    # both are the model's dwell, and the sum is kept in this form so plans stay bit for bit
+    rejoin = arrive + moves.dwell - moves.dwell
+    first = rejoin[:, None] + model.offset_table[moves.rows]
+    first[np.arange(len(first)), moves.columns] = arrive
+    phases = (rejoin - moves.arrival) % moves.period
+    directions = moves.tours
+    nodes = list(moves.nodes)
+    commits = [(d, p, 0.0) for d, p in moves.pairs]  # (tour, position, wait)
     if u != target and mine.arrival_s > now:
         # En route to the committed rejoin point (after the start, a post or a shift start).
         v = model.next_hop(u, target)
         a = now + float(model.travel[u, v])
         wait = max(0.0, mine.arrival_s - a) if v == target else 0.0
-        nodes.append(v)
-        rows.append(mine.first)
-        phases.append(mine.phase(model))
-        dirs.append(mine.direction)
-        commits.append((mine.direction, mine.position, mine.arrival_s, a, wait))
-    for v in model.neighbours[u]:
-        a = now + float(model.travel[u, v])
-        tau = a + _dwell(model, v, a) - model.model_dwell[v]
-        pairs = model.switches[v]
-        own = model.occurrences[mine.direction][v]
-        if len(own) != len(model.entries[mine.direction][v]) and mine.direction in model.team_tours:
-            # the officer's own tour: every position, so its continuation is a candidate
-            pairs = tuple(sorted({*pairs, *((mine.direction, int(p)) for p in own)}))
-        for d, p in pairs:
-            first = tau + model.offsets[d][p]
-            first[v] = a
-            nodes.append(v)
-            rows.append(first)
-            tour = model.tours[d]
-            phases.append(float((tau - tour.arrival[p]) % tour.period))
-            dirs.append(d)
-            commits.append((d, p, tau, a, 0.0))
-    first_arr = np.array(rows)
+        nodes.insert(0, v)
+        commits.insert(0, (mine.direction, mine.position, wait))
+        first = np.concatenate([mine.first[None, :], first])
+        phases = np.concatenate([[mine.phase(model)], phases])
+        directions = np.concatenate([[mine.direction], directions])
+        arrive = np.concatenate([[a], arrive])
+        rejoin = np.concatenate([[mine.arrival_s], rejoin])
     if upcoming is not None:
-        first_arr = model.with_absence(first_arr, upcoming)
-    ok, slack = _feasible(
-        model, first_arr, np.array(phases), np.array(dirs, dtype=np.int64), others, deadline, now
-    )
-    candidates = np.asarray(nodes)
-    safe_nodes = np.unique(candidates[ok])
-    if len(safe_nodes):
-        v = int(rng.choice(safe_nodes))
-        idx = np.flatnonzero(ok & (candidates == v))
-        choice = int(idx[np.argmax(slack[idx])])
+        first = model.with_absence(first, upcoming)
+    ok, slack = _feasible(model, first, phases, directions, others, deadline, now)
+    safe_rows = [r for r, good in enumerate(ok.tolist()) if good]
+    safe_nodes = sorted({nodes[r] for r in safe_rows})
+    slacks = slack.tolist()
+    if safe_nodes:
+        # one draw of the generator, as ``rng.choice(safe_nodes)`` would make it
+        v = safe_nodes[int(rng.integers(0, len(safe_nodes)))]
+        choice = max((r for r in safe_rows if nodes[r] == v), key=slacks.__getitem__)
         prefix = ""
     else:
-        choice = int(np.argmax(slack))
+        choice = max(range(len(nodes)), key=slacks.__getitem__)
         v = nodes[choice]
         prefix = "catching up: "
-    d, p, tau, a, wait = commits[choice]
-    commitment = Commitment(d, p, tau, first_arr[choice], True)
+    d, p, wait = commits[choice]
+    a = float(arrive[choice])
+    commitment = Commitment(d, p, rejoin[choice], first[choice], True)
     dwell = _dwell(model, v, a) + wait
     reason = prefix + _reason(model, v, a, dwell, last, len(safe_nodes))
     if wait > 0:

@@ -17,7 +17,8 @@ unpredictability.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +28,7 @@ from patrolopt.graph import PatrolGraph
 from patrolopt.problem import FixedPost, Problem
 from patrolopt.tour import SOLUTION_LIMIT, Tour, optimal_tour, shortest_paths, step_times
 
-__all__ = ["PERIOD_TOL_S", "Params", "PatrolModel", "prepare"]
+__all__ = ["PERIOD_TOL_S", "Moves", "Params", "PatrolModel", "prepare"]
 
 #: Two tours whose periods differ by at most this many seconds count as one period (float
 #: rounding of the same sum of travel and dwell times; any real difference is far larger).
@@ -68,6 +69,40 @@ class Params:
             raise ValueError("alt_tours must be >= 0")
 
 
+@dataclass(frozen=True, slots=True)
+class Moves:
+    """Every move from one node with the recoveries it is checked against, one row each.
+
+    Row ``r`` is a step to ``nodes[r]`` and then ``tours[d]`` entered at position ``p``,
+    ``(d, p) = pairs[r]``.
+
+    Attributes
+    ----------
+    nodes : tuple of int
+    pairs : tuple of (int, int)
+    travel, dwell : ndarray
+        Travel time to the row's node and the dwell the tour model assumes there.
+    columns : ndarray of int
+        ``nodes`` as an array.
+    rows : ndarray of int
+        The row of :attr:`PatrolModel.offset_table` holding ``offsets[d][p]``.
+    arrival, period : ndarray
+        ``tours[d].arrival[p]`` and ``tours[d].period``.
+    tours : ndarray of int
+        ``d`` of every row.
+    """
+
+    nodes: tuple[int, ...]
+    pairs: tuple[tuple[int, int], ...]
+    travel: FloatArray
+    dwell: FloatArray
+    columns: IntArray
+    rows: IntArray
+    arrival: FloatArray
+    period: FloatArray
+    tours: IntArray
+
+
 @dataclass(frozen=True)
 class PatrolModel:
     """Everything the decision rule needs, computed once per problem.
@@ -89,7 +124,7 @@ class PatrolModel:
         tours, each forwards and backwards, for a team local variants of the optimal tour.
     offsets : tuple of ndarray
         ``offsets[d][p, j]``: time from arriving at position ``p`` of ``tours[d]`` to first
-        arriving at ``j``.
+        arriving at ``j``; views of the rows ``offset_base[d] + p`` of ``offset_table``.
     occurrences : tuple of tuple of ndarray
         ``occurrences[d][v]``: positions of node ``v`` in ``tours[d]``.
     cap : ndarray
@@ -118,6 +153,23 @@ class PatrolModel:
         ``visit_times[d, j]``: the times within one period, counted from tour position 0,
         at which ``tours[d]`` arrives at node ``j`` (padded by repeating the first, which
         leaves the gaps between them unchanged).
+    displacement : ndarray
+        ``displacement[d, j]``: how far (circularly, within one period) the visit of
+        ``tours[d]`` to ``j`` nearest to the optimal tour's first visit of ``j`` lies from
+        it; 0 for the optimal tour and for nodes outside a local variant's reversed stretch.
+        Bounds the team's gaps from the officers' phases alone
+        (:func:`patrolopt.decide._surely_periodic`).
+    phase_room : tuple of tuple of float
+        ``phase_room[d][e]``: the largest phase gap two officers next to each other (by
+        phase) on ``tours[d]`` and ``tours[e]`` may have so that the visits between them
+        stay within every node's cap whatever their displacements: the smallest over nodes
+        ``j`` of ``cap[j] - displacement[d, j] - displacement[e, j]``.
+    offset_table : ndarray
+        Every tour's :attr:`offsets`, one after the other (``offset_base[d]``: first row of
+        ``tours[d]``), so the rows of many recoveries are gathered in one step.
+    restricted : tuple of bool
+        Per tour: whether it is a team tour an officer may not enter at every position (a
+        local variant); an officer on it has moves of its own (:meth:`moves`).
     """
 
     problem: Problem
@@ -140,11 +192,57 @@ class PatrolModel:
     team_tours: tuple[int, ...]
     switches: tuple[tuple[tuple[int, int], ...], ...]
     visit_times: FloatArray
+    displacement: FloatArray
+    phase_room: tuple[tuple[float, ...], ...]
+    offset_table: FloatArray
+    offset_base: tuple[int, ...]
+    restricted: tuple[bool, ...]
+    _moves: dict[tuple[int, int], Moves] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def period(self) -> float:
         """Tour period, seconds."""
         return self.tours[0].period
+
+    def moves(self, u: int, direction: int) -> Moves:
+        """The moves from ``u`` and their recoveries, for an officer on ``tours[direction]``.
+
+        For each neighbour ``v`` its :attr:`switches`, and for an officer on one of a team's
+        local variants every position of ``v`` on its own tour too (its continuation is
+        always a candidate).  Built once per pair on first use: the decision rule asks for
+        them tens of thousands of times a shift.
+        """
+        # Only an officer on a tour it may not enter everywhere (a local variant) has moves
+        # of its own; every other officer shares one table per node.
+        key = (u, direction if self.restricted[direction] else -1)
+        found = self._moves.get(key)
+        if found is not None:
+            return found
+        nodes: list[int] = []
+        pairs: list[tuple[int, int]] = []
+        for v in self.neighbours[u]:
+            mine = self.switches[v]
+            own = self.occurrences[direction][v]
+            if self.restricted[direction] and len(own) != len(self.entries[direction][v]):
+                mine = tuple(sorted({*mine, *((direction, int(p)) for p in own)}))
+            nodes += [v] * len(mine)
+            pairs += mine
+        columns = np.array(nodes, dtype=np.int64)
+        found = Moves(
+            nodes=tuple(nodes),
+            pairs=tuple(pairs),
+            travel=self.travel[u, columns],
+            dwell=self.model_dwell[columns],
+            columns=columns,
+            rows=np.array([self.offset_base[d] + p for d, p in pairs], dtype=np.int64),
+            arrival=np.array([self.tours[d].arrival[p] for d, p in pairs]),
+            period=np.array([self.tours[d].period for d, _ in pairs]),
+            tours=np.array([d for d, _ in pairs], dtype=np.int64),
+        )
+        self._moves[key] = found
+        return found
 
     def next_hop(self, u: int, target: int) -> int:
         """First node after ``u`` on a shortest path to ``target`` (``u != target``)."""
@@ -251,6 +349,10 @@ def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
             occurrences.append(occ)
             entries.append(tuple(o[(o >= i) & (o <= j)] for o in occ))
     risk_mean = float(np.mean([node.risk for node in graph.nodes]))
+    times = _visit_times(tours, graph.n)
+    shifts = _displacement(times, forward.period)
+    table = np.concatenate([t.first_offset() for t in tours])
+    base = [0, *np.cumsum([t.m for t in tours]).tolist()]
     return PatrolModel(
         problem=problem,
         params=params,
@@ -260,7 +362,13 @@ def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
         dist=dist,
         pred=pred,
         tours=tuple(tours),
-        offsets=tuple(t.first_offset() for t in tours),
+        offsets=tuple(table[a:b] for a, b in pairwise(base)),
+        offset_table=table,
+        offset_base=tuple(base[:-1]),
+        restricted=tuple(
+            d in team_tours and any(len(e) != len(o) for e, o in zip(ent, occ, strict=True))
+            for d, (ent, occ) in enumerate(zip(entries, occurrences, strict=True))
+        ),
         occurrences=tuple(occurrences),
         entries=tuple(entries),
         cap=cap,
@@ -273,7 +381,12 @@ def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
         switches=tuple(
             tuple((d, int(p)) for d in team_tours for p in entries[d][v]) for v in range(graph.n)
         ),
-        visit_times=_visit_times(tours, graph.n),
+        visit_times=times,
+        displacement=shifts,
+        phase_room=tuple(
+            tuple(float(x) for x in row)
+            for row in (cap - shifts[:, None, :] - shifts[None, :, :]).min(axis=2)
+        ),
     )
 
 
@@ -326,6 +439,13 @@ def _visit_times(tours: list[Tour], n: int) -> FloatArray:
             out[d, j, :] = a[0]
             out[d, j, : len(a)] = a
     return out
+
+
+def _displacement(times: FloatArray, period: float) -> FloatArray:
+    """``out[d, j]``: circular distance from the optimal tour's first visit of ``j`` to the
+    nearest visit of ``tours[d]`` to ``j`` (``times`` as :func:`_visit_times` gives them)."""
+    apart = np.abs(times - times[0, :, :1])
+    return np.asarray(np.minimum(apart, period - apart).min(axis=2))
 
 
 def _alternative_tours(
