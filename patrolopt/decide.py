@@ -209,17 +209,20 @@ def _feasible(
         return ok, slack
     if len(rotating) < len(others):
         ahead = ahead[[i for i, o in enumerate(others) if o.in_rotation]]
-    rows = np.flatnonzero(ok)
-    rows = rows[_consecutive_ok(model, first[rows], ahead)]
-    ok[:] = False
-    ok[rows] = True
+    ok &= _consecutive_ok(model, first, ahead)
     theirs = [(o.phase(model), o.direction) for o in rotating]
-    sure = _surely_periodic(model, phases[rows].tolist(), directions[rows].tolist(), theirs)
-    rows = rows[~np.array(sure, dtype=bool)]
-    if len(rows):
+    phase_list, tour_list = phases.tolist(), directions.tolist()
+    unsure = [
+        r
+        for r, good in enumerate(ok.tolist())
+        if good and not _surely_periodic(model, phase_list[r], tour_list[r], theirs)
+    ]
+    if unsure:
         their_phases = np.array([f for f, _ in theirs])
         their_tours = np.array([d for _, d in theirs], dtype=np.int64)
-        ok[rows] = _periodic_ok(model, phases[rows], directions[rows], their_phases, their_tours)
+        ok[unsure] = _periodic_ok(
+            model, phases[unsure], directions[unsure], their_phases, their_tours
+        )
     return ok, slack
 
 
@@ -265,9 +268,9 @@ def _consecutive_ok(
 
 
 def _surely_periodic(
-    model: PatrolModel, phases: list[float], directions: list[int], theirs: list[tuple[float, int]]
-) -> list[bool]:
-    """A quick sufficient test of :func:`_periodic_ok` from the officers' phases, per row.
+    model: PatrolModel, phase: float, tour: int, theirs: list[tuple[float, int]]
+) -> bool:
+    """A quick sufficient test of :func:`_periodic_ok` from the officers' phases.
 
     Officer ``o`` at phase ``f_o`` on a tour displaced by ``e_o(j)`` at node ``j``
     (:attr:`PatrolModel.displacement`) visits ``j`` within ``e_o(j)`` of ``f_o + t(j)``,
@@ -277,23 +280,15 @@ def _surely_periodic(
     cannot come after ``y`` (``f_a + e_a <= y``); the next officer ``b`` has
     ``f_b + e_b > y``, so ``a``'s visit is at most that much before ``y``.  Within every
     node's cap for all ``j`` at once means each such phase gap is at most
-    :attr:`PatrolModel.phase_room` of the two tours: a few comparisons per row.  Exact for
-    nodes the tours pass once at the same time; it settles nearly all candidate rows, so the
-    exact test runs only for the few it cannot.  ``theirs``: (phase, tour) of the rotating
-    team-mates.
+    :attr:`PatrolModel.phase_room` of the two tours: a few comparisons.  Exact for nodes the
+    tours pass once at the same time; it settles nearly all candidate rows, so the exact
+    test runs only for the few it cannot.  The officer is at ``phase`` on ``tours[tour]``,
+    ``theirs`` holds (phase, tour) of the rotating team-mates.
     """
-    period = model.period
+    team = sorted([(phase, tour), *theirs])
     room = model.phase_room
-    out = []
-    for phase, tour in zip(phases, directions, strict=True):
-        team = sorted([(phase, tour), *theirs])
-        ok = True
-        for (fa, da), (fb, db) in pairwise([*team, (team[0][0] + period, team[0][1])]):
-            if fb - fa > room[da][db] + 1e-6:
-                ok = False
-                break
-        out.append(ok)
-    return out
+    around = (team[0][0] + model.period, team[0][1])
+    return all(fb - fa <= room[da][db] + 1e-6 for (fa, da), (fb, db) in pairwise([*team, around]))
 
 
 def _periodic_ok(
@@ -372,18 +367,17 @@ def decide(
     # both are the model's dwell, and the sum is kept in this form so plans stay bit for bit
     rejoin = arrive + moves.dwell - moves.dwell
     first = rejoin[:, None] + model.offset_table[moves.rows]
-    first[np.arange(len(first)), moves.columns] = arrive
+    first[moves.index, moves.columns] = arrive
     phases = (rejoin - moves.arrival) % moves.period
     directions = moves.tours
-    nodes = list(moves.nodes)
-    commits = [(d, p, 0.0) for d, p in moves.pairs]  # (tour, position, wait)
+    nodes, pairs, wait = moves.nodes, moves.pairs, 0.0
     if u != target and mine.arrival_s > now:
-        # En route to the committed rejoin point (after the start, a post or a shift start).
+        # En route to the committed rejoin point (after the start, a post or a shift start):
+        # one more row, first, to keep that commitment.
         v = model.next_hop(u, target)
         a = now + float(model.travel[u, v])
+        nodes, pairs = (v, *nodes), ((mine.direction, mine.position), *pairs)
         wait = max(0.0, mine.arrival_s - a) if v == target else 0.0
-        nodes.insert(0, v)
-        commits.insert(0, (mine.direction, mine.position, wait))
         first = np.concatenate([mine.first[None, :], first])
         phases = np.concatenate([[mine.phase(model)], phases])
         directions = np.concatenate([[mine.direction], directions])
@@ -404,7 +398,8 @@ def decide(
         choice = max(range(len(nodes)), key=slacks.__getitem__)
         v = nodes[choice]
         prefix = "catching up: "
-    d, p, wait = commits[choice]
+    d, p = pairs[choice]
+    wait = wait if choice == 0 else 0.0  # only the en-route row waits
     a = float(arrive[choice])
     commitment = Commitment(d, p, rejoin[choice], first[choice], True)
     dwell = _dwell(model, v, a) + wait

@@ -82,8 +82,8 @@ class Moves:
     pairs : tuple of (int, int)
     travel, dwell : ndarray
         Travel time to the row's node and the dwell the tour model assumes there.
-    columns : ndarray of int
-        ``nodes`` as an array.
+    index, columns : ndarray of int
+        ``0 .. R-1`` and ``nodes`` as arrays (to write each row's own arrival).
     rows : ndarray of int
         The row of :attr:`PatrolModel.offset_table` holding ``offsets[d][p]``.
     arrival, period : ndarray
@@ -96,6 +96,7 @@ class Moves:
     pairs: tuple[tuple[int, int], ...]
     travel: FloatArray
     dwell: FloatArray
+    index: IntArray
     columns: IntArray
     rows: IntArray
     arrival: FloatArray
@@ -235,6 +236,7 @@ class PatrolModel:
             pairs=tuple(pairs),
             travel=self.travel[u, columns],
             dwell=self.model_dwell[columns],
+            index=np.arange(len(columns)),
             columns=columns,
             rows=np.array([self.offset_base[d] + p for d, p in pairs], dtype=np.int64),
             arrival=np.array([self.tours[d].arrival[p] for d, p in pairs]),
