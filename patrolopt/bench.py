@@ -287,7 +287,7 @@ def merge_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Join rows of the same (map, k) from separate runs into one row per (map, k).
 
     Planners keep the order in which they first appear; a planner present in several runs
-    keeps the result of the last one.  The shipped planner's rows come first.  ``days``
+    keeps the result of the last one.  The shipped planner's rows come first, by gap cap.  ``days``
     becomes the smallest number of days of the joined runs.
     """
     joined: dict[tuple[str, int], dict[str, Any]] = {}
@@ -307,8 +307,16 @@ def merge_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 names.append(r["planner"])
     out = list(joined.values())
     for row in out:
-        row["planners"].sort(key=lambda r: not str(r["planner"]).startswith("patrolopt"))
+        row["planners"].sort(key=_planner_order)
     return out
+
+
+def _planner_order(result: dict[str, Any]) -> tuple[bool, float]:
+    """The shipped planner first, by gap cap; the baselines after it in their own order."""
+    name = str(result["planner"])
+    if name.startswith("patrolopt"):
+        return (False, float(name.split()[-1]))
+    return (True, 0.0)
 
 
 def _capture(result: dict[str, Any]) -> float:

@@ -19,16 +19,18 @@ def _row(days: int, *planners: tuple[str, float]) -> dict[str, Any]:
 
 
 def test_merge_keeps_one_row_per_map_and_k_and_the_last_result() -> None:
-    baselines = _row(20, ("patrolopt cap 1.25", 1.0), ("B1 TSP cycle", 2.0))
-    rerun = _row(5, ("patrolopt cap 1.25", 3.0))
+    baselines = _row(20, ("patrolopt cap 1.25", 1.0), ("B1 TSP cycle", 2.0), ("B3 x", 0.0))
+    rerun = _row(5, ("patrolopt cap 1.25", 3.0), ("patrolopt cap 1", 5.0))
     other = {**_row(20, ("B1 TSP cycle", 4.0)), "k": 2}
     merged = merge_rows([baselines, rerun, other])
     assert [(r["map"], r["k"]) for r in merged] == [("grid", 1), ("grid", 2)]
     first = merged[0]
     assert first["days"] == 5
     assert [(p["planner"], p["value"]) for p in first["planners"]] == [
+        ("patrolopt cap 1", 5.0),  # the shipped planner first, by cap
         ("patrolopt cap 1.25", 3.0),
         ("B1 TSP cycle", 2.0),
+        ("B3 x", 0.0),
     ]
     assert baselines["planners"][0]["value"] == 1.0  # inputs are not modified
 
