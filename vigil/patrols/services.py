@@ -1137,6 +1137,12 @@ def walkway_edit_delete(*, actor: Any, edit: WalkwayEdit) -> None:
     """Undo an edit: the generated walkway is back. Refused when another edit then cuts two
     stops apart (a removal that relied on the walkway this edit added)."""
     if not scope_for(actor, Action.PATROLS_SUPERVISE).allows_school(edit.school_id):
+        audit.record(
+            audit.AuditAction.DENIED,
+            obj=edit.school,
+            reason="walkway undo outside scope",
+            actor=actor,
+        )
         raise PatrolError("You do not supervise patrols at this school.")
     with transaction.atomic():
         school = School.objects.select_for_update().get(pk=edit.school_id)

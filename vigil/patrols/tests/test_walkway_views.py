@@ -155,6 +155,22 @@ def test_another_schools_supervisor_gets_404_and_changes_nothing(login: Any) -> 
             action="remove",
             note="gate",
         )
+    theirs = WalkwayEdit.objects.create(
+        school=willow,
+        node_a=a,
+        node_b=b,
+        action="remove",
+        note="x",
+        author=_user("director"),
+        created="2026-01-01T00:00Z",
+    )
+    with pytest.raises(PatrolError):
+        services.walkway_edit_delete(actor=_user("supervisor"), edit=theirs)
+    assert WalkwayEdit.objects.filter(pk=theirs.pk).exists()
+    # both refusals in the services are on the record, as the views' are
+    refused = AuditEntry.objects.filter(action="denied", actor_id=_user("supervisor").pk)
+    reasons = set(refused.values_list("reason", flat=True))
+    assert {"walkway edit outside scope", "walkway undo outside scope"} <= reasons
 
 
 # --- the round trip --------------------------------------------------------------------------
