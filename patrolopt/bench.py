@@ -287,8 +287,9 @@ def merge_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Join rows of the same (map, k) from separate runs into one row per (map, k).
 
     Planners keep the order in which they first appear; a planner present in several runs
-    keeps the result of the last one.  The shipped planner's rows come first, by gap cap.  ``days``
-    becomes the smallest number of days of the joined runs.
+    keeps the result of the last one.  The shipped planner's rows come first, by gap cap.
+    Rows come in the benchmark's order of maps (:data:`MAPS`, then :data:`CAMPUSES`), by k.
+    ``days`` becomes the smallest number of days of the joined runs.
     """
     joined: dict[tuple[str, int], dict[str, Any]] = {}
     for row in rows:
@@ -305,7 +306,11 @@ def merge_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             else:
                 into["planners"].append(r)
                 names.append(r["planner"])
-    out = list(joined.values())
+    order = [*MAPS, *CAMPUSES]
+    out = sorted(
+        joined.values(),
+        key=lambda row: (order.index(row["map"]) if row["map"] in order else len(order), row["k"]),
+    )
     for row in out:
         row["planners"].sort(key=_planner_order)
     return out

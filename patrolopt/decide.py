@@ -15,7 +15,9 @@ deadline-aware walk with a recovery guarantee:
 2. Keep the moves for which that recovery meets every deadline, keeps consecutive first
    visits within the cap, and keeps every node's visits in the periodic regime after
    recovery (all officers on tours of one period, each at its own phase) at most the
-   node's cap apart, counted exactly over one period (:func:`_feasible`).
+   node's cap apart, counted exactly over one period (:func:`_feasible`; a sufficient test
+   on the officers' phases alone, :func:`_surely_periodic`, spares the exact count for
+   nearly every candidate).
 3. Pick one of the safe neighbours uniformly at random (maximum local entropy, after
    Chevaleyre 2004 and the randomised strategies of Basilico, Gatti & Amigoni 2012) and
    commit to its recovery rotation with the largest slack.

@@ -38,3 +38,10 @@ def test_merge_keeps_one_row_per_map_and_k_and_the_last_result() -> None:
 def test_run_rejects_an_unknown_planner_group() -> None:
     with pytest.raises(ValueError, match="which"):
         run(["grid"], [1], 1, which="some")
+
+
+def test_joined_rows_follow_the_benchmark_order_of_maps() -> None:
+    campus = {**_row(20, ("B1 TSP cycle", 1.0)), "map": "campus-small"}
+    grid_k2 = {**_row(20, ("B1 TSP cycle", 1.0)), "k": 2}
+    merged = merge_rows([campus, grid_k2, _row(20, ("B1 TSP cycle", 1.0))])
+    assert [(r["map"], r["k"]) for r in merged] == [("grid", 1), ("grid", 2), ("campus-small", 1)]
