@@ -16,7 +16,7 @@ deadline-aware walk with a recovery guarantee:
    visits within the cap, and keeps every node's visits in the periodic regime after
    recovery (all officers on tours of one period, each at its own phase) at most the
    node's cap apart, counted exactly over one period (:func:`_feasible`; a sufficient test
-   on the officers' phases alone, :func:`_surely_periodic`, spares the exact count for
+   on the officers' phases alone, :func:`_phase_test`, spares the exact count for
    nearly every candidate).
 3. Pick one of the safe neighbours uniformly at random (maximum local entropy, after
    Chevaleyre 2004 and the randomised strategies of Basilico, Gatti & Amigoni 2012) and
@@ -31,8 +31,9 @@ in discrete environments").
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -212,16 +213,14 @@ def _feasible(
     if len(rotating) < len(others):
         ahead = ahead[[i for i, o in enumerate(others) if o.in_rotation]]
     ok &= _consecutive_ok(model, first, ahead)
-    theirs = [(o.phase(model), o.direction) for o in rotating]
+    sure = _phase_test(model, [(o.phase(model), o.direction) for o in rotating])
     phase_list, tour_list = phases.tolist(), directions.tolist()
     unsure = [
-        r
-        for r, good in enumerate(ok.tolist())
-        if good and not _surely_periodic(model, phase_list[r], tour_list[r], theirs)
+        r for r, good in enumerate(ok.tolist()) if good and not sure(phase_list[r], tour_list[r])
     ]
     if unsure:
-        their_phases = np.array([f for f, _ in theirs])
-        their_tours = np.array([d for _, d in theirs], dtype=np.int64)
+        their_phases = np.array([o.phase(model) for o in rotating])
+        their_tours = np.array([o.direction for o in rotating], dtype=np.int64)
         ok[unsure] = _periodic_ok(
             model, phases[unsure], directions[unsure], their_phases, their_tours
         )
@@ -269,10 +268,14 @@ def _consecutive_ok(
     return np.asarray(within.all(axis=1))
 
 
-def _surely_periodic(
-    model: PatrolModel, phase: float, tour: int, theirs: list[tuple[float, int]]
-) -> bool:
+def _phase_test(
+    model: PatrolModel, theirs: list[tuple[float, int]]
+) -> Callable[[float, int], bool]:
     """A quick sufficient test of :func:`_periodic_ok` from the officers' phases.
+
+    Returns ``sure(phase, tour)``: True when the officer at ``phase`` on ``tours[tour]``,
+    with the rotating team-mates at ``theirs`` (phase, tour), surely keeps every node's
+    periodic gaps within its cap; False when only the exact test can tell.
 
     Officer ``o`` at phase ``f_o`` on a tour displaced by ``e_o(j)`` at node ``j``
     (:attr:`PatrolModel.displacement`) visits ``j`` within ``e_o(j)`` of ``f_o + t(j)``,
@@ -282,15 +285,32 @@ def _surely_periodic(
     cannot come after ``y`` (``f_a + e_a <= y``); the next officer ``b`` has
     ``f_b + e_b > y``, so ``a``'s visit is at most that much before ``y``.  Within every
     node's cap for all ``j`` at once means each such phase gap is at most
-    :attr:`PatrolModel.phase_room` of the two tours: a few comparisons.  Exact for nodes the
-    tours pass once at the same time; it settles nearly all candidate rows, so the exact
-    test runs only for the few it cannot.  The officer is at ``phase`` on ``tours[tour]``,
-    ``theirs`` holds (phase, tour) of the rotating team-mates.
+    :attr:`PatrolModel.phase_room` of the two tours.  The team-mates' pairs are checked once;
+    the officer splits one of them (found by bisection), which leaves two comparisons per
+    candidate.  Exact for nodes the tours pass once at the same time; it settles nearly all
+    candidates, so the exact test runs only for the few it cannot.
     """
-    team = sorted([(phase, tour), *theirs])
+    period = model.period
     room = model.phase_room
-    around = (team[0][0] + model.period, team[0][1])
-    return all(fb - fa <= room[da][db] + 1e-6 for (fa, da), (fb, db) in pairwise([*team, around]))
+    team = sorted(theirs)
+    starts = [f for f, _ in team]
+    ends = [*team[1:], (team[0][0] + period, team[0][1])]  # pair i: team[i] -> ends[i]
+    bad = [
+        i
+        for i, ((fa, da), (fb, db)) in enumerate(zip(team, ends, strict=True))
+        if fb - fa > room[da][db] + 1e-6
+    ]
+
+    def sure(phase: float, tour: int) -> bool:
+        i = bisect_right(starts, phase) - 1  # the pair the officer splits (-1: the last)
+        if bad and bad != [i % len(team)]:
+            return False
+        (fa, da), (fb, db) = team[i], ends[i]
+        if i < 0:  # before the first team-mate: the pair across the end of the period
+            fa, fb = fa - period, fb - period
+        return phase - fa <= room[da][tour] + 1e-6 and fb - phase <= room[tour][db] + 1e-6
+
+    return sure
 
 
 def _periodic_ok(

@@ -159,7 +159,7 @@ class PatrolModel:
         ``tours[d]`` to ``j`` nearest to the optimal tour's first visit of ``j`` lies from
         it; 0 for the optimal tour and for nodes outside a local variant's reversed stretch.
         Bounds the team's gaps from the officers' phases alone
-        (:func:`patrolopt.decide._surely_periodic`).
+        (:func:`patrolopt.decide._phase_test`).
     phase_room : tuple of tuple of float
         ``phase_room[d][e]``: the largest phase gap two officers next to each other (by
         phase) on ``tours[d]`` and ``tours[e]`` may have so that the visits between them

@@ -16,7 +16,7 @@ can rejoin the tour forwards (or, for one officer, backwards) and knows, through
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -116,11 +116,12 @@ class Tour:
     walk: IntArray
     arrival: FloatArray
     n: int
+    #: Time of one full cycle, seconds (``arrival[-1]``; kept as a float because the
+    #: decision rule reads it tens of thousands of times a plan).
+    period: float = field(init=False)
 
-    @property
-    def period(self) -> float:
-        """Time of one full cycle, seconds."""
-        return float(self.arrival[-1])
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "period", float(self.arrival[-1]))
 
     @property
     def m(self) -> int:
