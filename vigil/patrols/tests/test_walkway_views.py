@@ -122,16 +122,22 @@ def test_an_officer_may_not_see_or_edit_walkways(login: Any) -> None:
     assert WalkwayEdit.objects.filter(pk=edit.pk).exists()
 
 
-def test_another_schools_supervisor_gets_404_and_changes_nothing(login: Any) -> None:
-    edit = WalkwayEdit.objects.create(
-        school=_school(),
-        node_a="area-1",
-        node_b="area-2",
+def _director_removes(school: School, a: str, b: str) -> WalkwayEdit:
+    """A removal saved directly (no checks): the subject of the scope tests."""
+    edit: WalkwayEdit = WalkwayEdit.objects.create(
+        school=school,
+        node_a=a,
+        node_b=b,
         action="remove",
         note="x",
         author=_user("director"),
         created="2026-01-01T00:00Z",
     )
+    return edit
+
+
+def test_another_schools_supervisor_gets_404_and_changes_nothing(login: Any) -> None:
+    edit = _director_removes(_school(), "area-1", "area-2")
     client = login("supervisor")  # Cedar Hollow and Juniper Ridge, not Willow Creek
     willow = School.objects.get(slug="willow-creek-es")
     graph, _ = campus_graph(willow)
@@ -155,15 +161,7 @@ def test_another_schools_supervisor_gets_404_and_changes_nothing(login: Any) -> 
             action="remove",
             note="gate",
         )
-    theirs = WalkwayEdit.objects.create(
-        school=willow,
-        node_a=a,
-        node_b=b,
-        action="remove",
-        note="x",
-        author=_user("director"),
-        created="2026-01-01T00:00Z",
-    )
+    theirs = _director_removes(willow, a, b)
     with pytest.raises(PatrolError):
         services.walkway_edit_delete(actor=_user("supervisor"), edit=theirs)
     assert WalkwayEdit.objects.filter(pk=theirs.pk).exists()
