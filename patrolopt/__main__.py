@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
         default="all",
         help="run only the shipped planner or only B1-B8 (join runs with --render)",
     )
+    bench.add_argument(
+        "--alt-tours",
+        type=int,
+        default=None,
+        help="further tour searches for a lone officer (default: the shipped planner's)",
+    )
     bench.add_argument("--speed-only", action="store_true", help="only the speed figures")
     bench.add_argument("--out", type=Path, default=Path("bench/results/patrolopt.json"))
     bench.add_argument(
@@ -102,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             tuple(args.caps),
             out=args.out,
             which=args.planners,
+            alt_tours=args.alt_tours,
         )
     return 0
 

@@ -68,9 +68,9 @@ def load_bench_graph(name: str, map_dir: Path = MAP_DIR) -> PatrolGraph:
 class Shipped:
     """The shipped planner at one gap cap, as a :class:`~patrolopt.baselines.Planner`."""
 
-    def __init__(self, cap: float, models: dict[float, PatrolModel]) -> None:
+    def __init__(self, cap: float, models: dict[float, PatrolModel], label: str = "") -> None:
         self.cap = cap
-        self.name = f"patrolopt cap {cap:g}"
+        self.name = f"patrolopt{label} cap {cap:g}"
         self._models = models
 
     def plan(self, model: PatrolModel, *, seed: int) -> Plan:
@@ -154,12 +154,15 @@ def run(
     caps: tuple[float, ...] = CAPS,
     out: Path | None = None,
     which: str = "all",
+    alt_tours: int | None = None,
 ) -> list[dict[str, Any]]:
     """Benchmark rows for every map in ``names`` and team size in ``ks``.
 
     With ``out`` the rows are written after each (map, k), so a long run keeps its results.
     ``which`` is "all", "shipped" (the shipped planner at every cap) or "baselines" (B1-B8);
-    :func:`merge_rows` joins the rows of separate runs (e.g. run in parallel).
+    :func:`merge_rows` joins the rows of separate runs (e.g. run in parallel).  ``alt_tours``
+    other than the default (:class:`~patrolopt.model.Params`) measures the planner with that
+    many further tour searches for a lone officer, named "patrolopt altN cap C".
     """
     if which not in ("all", "shipped", "baselines"):
         raise ValueError(f"which must be all, shipped or baselines, got {which!r}")
@@ -174,12 +177,14 @@ def run(
                 horizon_s=horizon,
                 warmup_s=WARMUP_S,
             )
-            models = {cap: prepare(problem, Params(gap_cap=cap)) for cap in caps}
+            more = {} if alt_tours is None else {"alt_tours": alt_tours}
+            label = "" if alt_tours is None else f" alt{alt_tours}"
+            models = {cap: prepare(problem, Params(gap_cap=cap, **more)) for cap in caps}
             model = models[1.25] if 1.25 in models else models[caps[0]]
             attack = 0.8 * model.team_gap
             planners: list[Planner] = []
             if which != "baselines":
-                planners += [Shipped(cap, models) for cap in caps]
+                planners += [Shipped(cap, models, label) for cap in caps]
             if which != "shipped":
                 planners += baselines(attack)
             results = []

@@ -45,3 +45,8 @@ def test_joined_rows_follow_the_benchmark_order_of_maps() -> None:
     grid_k2 = {**_row(20, ("B1 TSP cycle", 1.0)), "k": 2}
     merged = merge_rows([campus, grid_k2, _row(20, ("B1 TSP cycle", 1.0))])
     assert [(r["map"], r["k"]) for r in merged] == [("grid", 1), ("grid", 2), ("campus-small", 1)]
+
+
+def test_a_run_with_more_recovery_tours_names_them() -> None:
+    rows = run(["grid"], [1], 1, caps=(1.25,), which="shipped", alt_tours=2)
+    assert [r["planner"] for r in rows[0]["planners"]] == ["patrolopt alt2 cap 1.25"]
