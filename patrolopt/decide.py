@@ -150,19 +150,16 @@ def _reason(
     return text
 
 
-def upcoming_visits(model: PatrolModel, commit: Commitment, now: float) -> FloatArray:
-    """Next visit of every node at or after ``now`` under an officer's committed rotation.
+def upcoming_visits(model: PatrolModel, commits: list[Commitment], now: float) -> FloatArray:
+    """Next visit of every node at or after ``now`` under each officer's commitment, one row
+    per officer.
 
-    ``commit.first`` holds the first visits counted from the moment of the commitment; the
-    ones already in the past happened, and the rotation's next visit of that node comes at
-    most one period later (exactly one period for a node the tour passes once).  Using past
-    visits as if they were still to come would hide the gap after them from the check.
+    ``commit.first`` holds the first visits counted from the moment of the commitment; for
+    an officer in rotation the ones already in the past happened, and the rotation's next
+    visit of that node comes at most one period later (exactly one period for a node the
+    tour passes once).  Using past visits as if they were still to come would hide the gap
+    after them from the check.  An officer out of rotation keeps its ``first``.
     """
-    return np.asarray(_upcoming(model, [commit], now)[0])
-
-
-def _upcoming(model: PatrolModel, commits: list[Commitment], now: float) -> FloatArray:
-    """:func:`upcoming_visits` of several officers at once, one row each."""
     first = np.array([c.first for c in commits])
     period = model.period
     ahead = now - first
@@ -204,7 +201,7 @@ def _feasible(
     if not others:
         slack = np.min(deadline - first, axis=1)
         return slack >= -1e-6, slack
-    ahead = _upcoming(model, others, now)
+    ahead = upcoming_visits(model, others, now)
     slack = (deadline - np.minimum(first, ahead.min(axis=0))).min(axis=1)
     ok = slack >= -1e-6  # rounding: a recovery that meets a deadline exactly is safe
     rotating = [o for o in others if o.in_rotation]
@@ -213,14 +210,15 @@ def _feasible(
     if len(rotating) < len(others):
         ahead = ahead[[i for i, o in enumerate(others) if o.in_rotation]]
     ok &= _consecutive_ok(model, first, ahead)
-    sure = _phase_test(model, [(o.phase(model), o.direction) for o in rotating])
+    theirs = [(o.phase(model), o.direction) for o in rotating]
+    sure = _phase_test(model, theirs)
     phase_list, tour_list = phases.tolist(), directions.tolist()
     unsure = [
         r for r, good in enumerate(ok.tolist()) if good and not sure(phase_list[r], tour_list[r])
     ]
     if unsure:
-        their_phases = np.array([o.phase(model) for o in rotating])
-        their_tours = np.array([o.direction for o in rotating], dtype=np.int64)
+        their_phases = np.array([f for f, _ in theirs])
+        their_tours = np.array([d for _, d in theirs], dtype=np.int64)
         ok[unsure] = _periodic_ok(
             model, phases[unsure], directions[unsure], their_phases, their_tours
         )
