@@ -351,7 +351,7 @@ def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
             occurrences.append(occ)
             entries.append(tuple(o[(o >= i) & (o <= j)] for o in occ))
     risk_mean = float(np.mean([node.risk for node in graph.nodes]))
-    times = _visit_times(tours, graph.n)
+    times = _visit_times(tours, occurrences)
     shifts = _displacement(times, forward.period)
     table = np.concatenate([t.first_offset() for t in tours])
     base = [0, *np.cumsum([t.m for t in tours]).tolist()]
@@ -423,17 +423,21 @@ def _local_variants(
                 continue
             new = np.concatenate([walk[:i], walk[i : j + 1][::-1], walk[j + 1 :]])
             key = tuple(int(x) for x in new)
+            if key in seen:
+                continue
             tour = Tour.from_walk(new, travel, dwell)
-            if key in seen or abs(tour.period - forward.period) > PERIOD_TOL_S:
+            if abs(tour.period - forward.period) > PERIOD_TOL_S:
                 continue
             seen.add(key)
             out.append((tour, (i, j)))
     return out
 
 
-def _visit_times(tours: list[Tour], n: int) -> FloatArray:
-    """``out[d, j]``: arrival times at node ``j`` within one period of ``tours[d]``."""
-    occ = [[t.arrival[t.occurrences(j)] for j in range(n)] for t in tours]
+def _visit_times(tours: list[Tour], occurrences: list[tuple[IntArray, ...]]) -> FloatArray:
+    """``out[d, j]``: arrival times at node ``j`` within one period of ``tours[d]``
+    (``occurrences[d][j]``: the positions of ``j`` in it)."""
+    occ = [[t.arrival[at] for at in occ_d] for t, occ_d in zip(tours, occurrences, strict=True)]
+    n = len(occurrences[0])
     width = max(len(a) for row in occ for a in row)
     out = np.empty((len(tours), n, width))
     for d, row in enumerate(occ):
