@@ -87,6 +87,23 @@ class PatrolError(Exception):
         self.field = field
 
 
+def _require_scope(
+    actor: Any,
+    action: Action,
+    school: School,
+    what: str,
+    message: str,
+    *,
+    field: str | None = "school",
+) -> None:
+    """Refuse ``what`` at ``school`` unless ``actor``'s scope for ``action`` reaches it; a
+    refusal is audited (DENIED, "<what> outside scope") before it is raised."""
+    if scope_for(actor, action).allows_school(school.pk):
+        return
+    audit.record(audit.AuditAction.DENIED, obj=school, reason=f"{what} outside scope", actor=actor)
+    raise PatrolError(message, field=field)
+
+
 # Patrol-graph node prefixes → the campus map's feature keys (vigil/sites/static/sites/map.js).
 MAP_KEYS = {"area": "area", "door": "asset", "offsite": "surrounding", "camera": "asset"}
 
@@ -186,11 +203,9 @@ def shift_start(
     now: datetime | None = None,
 ) -> Shift:
     """Start ``actor``'s shift: plan the zone with a fresh seed and choose the first stop."""
-    if not scope_for(actor, Action.PATROLS_WALK).allows_school(school.pk):
-        audit.record(
-            audit.AuditAction.DENIED, obj=school, reason="patrol shift outside scope", actor=actor
-        )
-        raise PatrolError(f"You do not patrol at {school}.", field="school")
+    _require_scope(
+        actor, Action.PATROLS_WALK, school, "patrol shift", f"You do not patrol at {school}."
+    )
     if mode not in PatrolMode.values:
         raise PatrolError("Choose on foot, bicycle or vehicle.", field="mode")
     if hours not in SHIFT_HOURS:
@@ -1048,11 +1063,13 @@ def walkway_edit_save(
     graph, replacing an earlier edit of the same pair. Refused (changing nothing) when the
     input is bad or the edit would leave two stops with no way between them: the planner
     needs one connected graph."""
-    if not scope_for(actor, Action.PATROLS_SUPERVISE).allows_school(school.pk):
-        audit.record(
-            audit.AuditAction.DENIED, obj=school, reason="walkway edit outside scope", actor=actor
-        )
-        raise PatrolError(f"You do not supervise patrols at {school}.", field="school")
+    _require_scope(
+        actor,
+        Action.PATROLS_SUPERVISE,
+        school,
+        "walkway edit",
+        f"You do not supervise patrols at {school}.",
+    )
     if action not in WalkwayAction.values:
         raise PatrolError("Choose add, remove, change or confirm.", field="action")
     node_a, node_b = node_a.strip(), node_b.strip()
@@ -1136,14 +1153,14 @@ def walkway_edit_save(
 def walkway_edit_delete(*, actor: Any, edit: WalkwayEdit) -> None:
     """Undo an edit: the generated walkway is back. Refused when another edit then cuts two
     stops apart (a removal that relied on the walkway this edit added)."""
-    if not scope_for(actor, Action.PATROLS_SUPERVISE).allows_school(edit.school_id):
-        audit.record(
-            audit.AuditAction.DENIED,
-            obj=edit.school,
-            reason="walkway undo outside scope",
-            actor=actor,
-        )
-        raise PatrolError("You do not supervise patrols at this school.")
+    _require_scope(
+        actor,
+        Action.PATROLS_SUPERVISE,
+        edit.school,
+        "walkway undo",
+        "You do not supervise patrols at this school.",
+        field=None,
+    )
     with transaction.atomic():
         school = School.objects.select_for_update().get(pk=edit.school_id)
         rows = list(WalkwayEdit.objects.filter(school=school).order_by("pk"))
