@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="further tour searches for a lone officer (default: the shipped planner's)",
     )
+    bench.add_argument(
+        "--balance",
+        type=float,
+        default=None,
+        help="return-balance strength for a lone officer (default: the shipped planner's, off)",
+    )
     bench.add_argument("--speed-only", action="store_true", help="only the speed figures")
     bench.add_argument("--out", type=Path, default=Path("bench/results/patrolopt.json"))
     bench.add_argument(
@@ -109,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             out=args.out,
             which=args.planners,
             alt_tours=args.alt_tours,
+            balance=args.balance,
         )
     return 0
 

@@ -155,14 +155,16 @@ def run(
     out: Path | None = None,
     which: str = "all",
     alt_tours: int | None = None,
+    balance: float | None = None,
 ) -> list[dict[str, Any]]:
     """Benchmark rows for every map in ``names`` and team size in ``ks``.
 
     With ``out`` the rows are written after each (map, k), so a long run keeps its results.
     ``which`` is "all", "shipped" (the shipped planner at every cap) or "baselines" (B1-B8);
     :func:`merge_rows` joins the rows of separate runs (e.g. run in parallel).  ``alt_tours``
-    other than the default (:class:`~patrolopt.model.Params`) measures the planner with that
-    many further tour searches for a lone officer, named "patrolopt altN cap C".
+    or ``balance`` other than the default (:class:`~patrolopt.model.Params`) measures the
+    planner with that many further tour searches, or that return-balance strength, for a
+    lone officer, named "patrolopt altN cap C" or "patrolopt balanceS cap C".
     """
     if which not in ("all", "shipped", "baselines"):
         raise ValueError(f"which must be all, shipped or baselines, got {which!r}")
@@ -177,8 +179,12 @@ def run(
                 horizon_s=horizon,
                 warmup_s=WARMUP_S,
             )
-            more = {} if alt_tours is None else {"alt_tours": alt_tours}
-            label = "" if alt_tours is None else f" alt{alt_tours}"
+            label = ""
+            more: dict[str, Any] = {}
+            if alt_tours is not None:
+                more["alt_tours"], label = alt_tours, f"{label} alt{alt_tours}"
+            if balance is not None:
+                more["balance"], label = balance, f"{label} balance{balance:g}"
             models = {cap: prepare(problem, Params(gap_cap=cap, **more)) for cap in caps}
             model = models[1.25] if 1.25 in models else models[caps[0]]
             attack = 0.8 * model.team_gap

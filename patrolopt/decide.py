@@ -19,8 +19,10 @@ deadline-aware walk with a recovery guarantee:
    on the officers' phases alone, :func:`_phase_test`, spares the exact count for
    nearly every candidate).
 3. Pick one of the safe neighbours uniformly at random (maximum local entropy, after
-   Chevaleyre 2004 and the randomised strategies of Basilico, Gatti & Amigoni 2012) and
-   commit to its recovery rotation with the largest slack.
+   Chevaleyre 2004 and the randomised strategies of Basilico, Gatti & Amigoni 2012; a lone
+   officer's choice may instead be weighted by the return balance of
+   :mod:`patrolopt.balance`, an option) and commit to its recovery rotation with the
+   largest slack.
 
 Continuing a committed rotation is always safe, so a safe move always exists when the
 officers follow the rule; the guarantee is the recovery-route argument of cyclic
@@ -38,6 +40,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from patrolopt.balance import ReturnBalance
 from patrolopt.model import PatrolModel
 from patrolopt.plan import Step
 from patrolopt.problem import FixedPost
@@ -348,6 +351,7 @@ def decide(
     post: FixedPost | None,
     rng: np.random.Generator,
     upcoming: FixedPost | None = None,
+    balance: ReturnBalance | None = None,
 ) -> Decision:
     """Choose the next step of one officer (see module docstring).
 
@@ -370,6 +374,9 @@ def decide(
     upcoming : FixedPost or None
         The officer's next post while it still patrols: candidate recoveries are cut at
         the moment it has to leave for it (:meth:`PatrolModel.with_absence`).
+    balance : ReturnBalance or None
+        A lone officer's return balance: weights the random choice among the safe moves
+        (:mod:`patrolopt.balance`); without it the choice is uniform.
 
     Returns
     -------
@@ -410,8 +417,12 @@ def decide(
     safe_nodes = sorted({nodes[r] for r in safe_rows})
     slacks = slack.tolist()
     if safe_nodes:
-        # one draw of the generator, as ``rng.choice(safe_nodes)`` would make it
-        v = safe_nodes[int(rng.integers(0, len(safe_nodes)))]
+        if balance is None:
+            # one draw of the generator, as ``rng.choice(safe_nodes)`` would make it
+            v = safe_nodes[int(rng.integers(0, len(safe_nodes)))]
+        else:
+            weight = balance.weights(safe_nodes, now + model.travel[u, safe_nodes])
+            v = safe_nodes[int(rng.choice(len(safe_nodes), p=weight / weight.sum()))]
         choice = max((r for r in safe_rows if nodes[r] == v), key=slacks.__getitem__)
         prefix = ""
     else:

@@ -54,11 +54,22 @@ class Params:
         closed walk they find whose period fits under the smallest gap cap becomes an extra
         recovery route (both directions), so more moves are provably safe.  Teams recover
         along the optimal tour and its local variants of the same period instead.
+    balance : float
+        For a lone officer: strength of the return balance (:mod:`patrolopt.balance`), which
+        weights the random choice toward the node it has come back to least soon after
+        leaving it.  0 (the default) chooses uniformly among the safe moves: the balance
+        helps some maps and caps and hurts others, and costs the larger campuses entropy
+        (``docs/benchmarks-patrolopt.md``, sixth round), so it is a measured option.
+    return_window : float
+        The attack time the balance defends, as a multiple of the optimal team gap (0.8:
+        the benchmark's attacker, :mod:`patrolopt.bench`).
     """
 
     gap_cap: float = 1.25
     tour_solutions: int = SOLUTION_LIMIT
     alt_tours: int = 6
+    balance: float = 0.0
+    return_window: float = 0.8
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.gap_cap) and self.gap_cap >= 1.0):
@@ -67,6 +78,10 @@ class Params:
             raise ValueError("tour_solutions must be >= 1")
         if self.alt_tours < 0:
             raise ValueError("alt_tours must be >= 0")
+        if not (math.isfinite(self.balance) and self.balance >= 0):
+            raise ValueError(f"balance must be >= 0, got {self.balance}")
+        if not (math.isfinite(self.return_window) and self.return_window > 0):
+            raise ValueError(f"return_window must be > 0, got {self.return_window}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,14 @@ windows and hot-spot rules, and (c) is as unpredictable as those constraints all
 Method: the officers start evenly spaced on the optimal tour (Chevaleyre 2004) and then each
 decision is the randomised deadline-aware move of :func:`patrolopt.decide.decide` - a
 uniformly random choice among the moves after which a rotation of the optimal tour still
-meets every deadline.  Decisions are taken in time order (a discrete-event simulation), and
-all randomness comes from ``numpy.random.default_rng(seed)``, so the same seed gives the
-same plan.  An arrival counts as a visit only once its time has come: a team-mate deciding
-in between must still see the node as waiting.  The plan is checked with
-:func:`patrolopt.validate.validate_plan` before it is returned; a missed node deadline
-raises :class:`~patrolopt.errors.InfeasibleError`.
+meets every deadline (for a lone officer, optionally weighted by the return balance of
+:mod:`patrolopt.balance`, whose counts run over the plan).  Decisions are taken in time
+order (a discrete-event simulation), and all randomness comes from
+``numpy.random.default_rng(seed)``, so the same seed gives the same plan.  An arrival
+counts as a visit only once its time has come: a team-mate deciding in between must still
+see the node as waiting.  The plan is checked with :func:`patrolopt.validate.validate_plan`
+before it is returned; a missed node deadline raises
+:class:`~patrolopt.errors.InfeasibleError`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import heapq
 
 import numpy as np
 
+from patrolopt.balance import ReturnBalance
 from patrolopt.decide import Commitment, commitment_at, decide, next_post, seen_by_others
 from patrolopt.errors import InfeasibleError
 from patrolopt.model import Params, PatrolModel, prepare
@@ -128,6 +131,13 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
     # Arrivals decided but not yet made: they count as visits only once their time has come,
     # so no officer treats a node as fresh (and turns away from it) before it is visited.
     pending: list[tuple[int, float] | None] = [None] * len(starts)
+    balance = (
+        ReturnBalance.start(
+            graph.n, model.params.return_window * model.team_gap, model.params.balance
+        )
+        if problem.k == 1 and model.params.balance > 0
+        else None
+    )
     for i, (start, commit, t0) in enumerate(starts):
         node = graph.nodes[start]
         wait = commit.arrival_s - t0 if int(model.tours[0].walk[commit.position]) == start else 0.0
@@ -150,6 +160,8 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
         if post is not None and commits[i].in_rotation:
             x = graph.index[post.node]
             commits[i] = commitment_at(model, x, post.end_s, in_rotation=False)
+        if balance is not None:
+            balance.leave(u, now)
         decision = decide(
             model,
             now=now,
@@ -160,9 +172,12 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
             post=post,
             rng=rng,
             upcoming=posts[i][0] if posts[i] and post is None else None,
+            balance=balance,
         )
         step = decision.step
         v = decision.node
+        if balance is not None:
+            balance.arrive(v, step.arrival_s)
         if v == u and steps[i][-1].node == step.node:
             prev = steps[i][-1]
             step = Step(prev.node, prev.arrival_s, step.departure_s - prev.arrival_s, step.reason)

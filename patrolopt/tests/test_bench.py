@@ -50,3 +50,8 @@ def test_joined_rows_follow_the_benchmark_order_of_maps() -> None:
 def test_a_run_with_more_recovery_tours_names_them() -> None:
     rows = run(["grid"], [1], 1, caps=(1.25,), which="shipped", alt_tours=2)
     assert [r["planner"] for r in rows[0]["planners"]] == ["patrolopt alt2 cap 1.25"]
+
+
+def test_a_run_with_the_return_balance_names_it() -> None:
+    rows = run(["grid"], [1], 1, caps=(1.25,), which="shipped", balance=10.0)
+    assert [r["planner"] for r in rows[0]["planners"]] == ["patrolopt balance10 cap 1.25"]
