@@ -176,7 +176,7 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
         )
         step = decision.step
         v = decision.node
-        if balance is not None:
+        if balance is not None and v != u:  # staying put is no return
             balance.arrive(v, step.arrival_s)
         if v == u and steps[i][-1].node == step.node:
             prev = steps[i][-1]
