@@ -182,9 +182,11 @@ def run(
             label = ""
             more: dict[str, Any] = {}
             if alt_tours is not None:
-                more["alt_tours"], label = alt_tours, f"{label} alt{alt_tours}"
+                more["alt_tours"] = alt_tours
+                label += f" alt{alt_tours}"
             if balance is not None:
-                more["balance"], label = balance, f"{label} balance{balance:g}"
+                more["balance"] = balance
+                label += f" balance{balance:g}"
             models = {cap: prepare(problem, Params(gap_cap=cap, **more)) for cap in caps}
             model = models[1.25] if 1.25 in models else models[caps[0]]
             attack = 0.8 * model.team_gap

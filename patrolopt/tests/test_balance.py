@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from patrolopt.balance import SPREAD, ReturnBalance
+from patrolopt.metrics import CaptureCounter
 from patrolopt.model import Params, prepare
 from patrolopt.problem import Officer, Problem
 from patrolopt.solver import plan_with
@@ -56,26 +57,16 @@ def test_bad_settings_are_refused() -> None:
 
 def _smallest_return_share(name: str, balance: float, days: int) -> float:
     """Over ``days`` 8-hour plans: the smallest share, over nodes, of departures after which
-    the officer is back at the node within 0.8 x the tour period (the benchmark's attack)."""
+    the officer is back at the node within 0.8 x the tour period (the benchmark's attacker on
+    the node just left, :class:`~patrolopt.metrics.CaptureCounter`)."""
     graph = shipped_map(name)
     problem = Problem(graph, (Officer("o"),), horizon_s=8 * 3600.0, warmup_s=1800.0)
     model = prepare(problem, Params(balance=balance))
-    window = 0.8 * model.team_gap
-    back, left = np.zeros(graph.n), np.zeros(graph.n)
+    counter = CaptureCounter(graph.n, 1, np.full(graph.n, 0.8 * model.team_gap))
     for day in range(days):
-        steps = plan_with(model, seed=day).officers[0]
-        following: dict[int, float] = {}  # node -> its next arrival, scanning backwards
-        for step in reversed(steps):
-            v = graph.index[step.node]
-            again = following.get(v)
-            following[v] = step.arrival_s
-            if step.departure_s < problem.warmup_s or again is None:
-                continue
-            if again > problem.horizon_s - window:
-                continue  # the horizon cuts the attack short: not scored
-            left[v] += 1
-            back[v] += again - step.departure_s <= window
-    return float((back / np.maximum(left, 1))[left > 0].min())
+        plan = plan_with(model, seed=day)
+        counter.add(problem, plan, start=problem.warmup_s, end=problem.horizon_s)
+    return min(float(counter.caught[(i,)][i]) / n for (i,), n in counter.trials.items())
 
 
 def test_the_balance_lifts_the_weakest_node() -> None:
