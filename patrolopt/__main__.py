@@ -106,17 +106,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.quick:
         run(["grid", "1r5", "campus-small"], [1, 2], 3, out=args.out)
-    else:
-        run(
-            list(args.maps),
-            list(args.k),
-            args.days,
-            tuple(args.caps),
-            out=args.out,
-            which=args.planners,
-            alt_tours=args.alt_tours,
-            balance=args.balance,
-        )
+        return 0
+    try:  # refuse a planner setting out of range before anything runs (Params names it)
+        for cap in args.caps:
+            Params(gap_cap=cap, alt_tours=args.alt_tours or 0, balance=args.balance or 0.0)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    run(
+        list(args.maps),
+        list(args.k),
+        args.days,
+        tuple(args.caps),
+        out=args.out,
+        which=args.planners,
+        alt_tours=args.alt_tours,
+        balance=args.balance,
+    )
     return 0
 
 

@@ -1,11 +1,14 @@
-"""The benchmark harness joins runs of the same (map, k) made separately."""
+"""The benchmark harness: joins runs of the same (map, k) made separately, names variant
+planners, and refuses bad settings."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from patrolopt.__main__ import main
 from patrolopt.bench import merge_rows, run
 
 
@@ -55,3 +58,17 @@ def test_a_run_with_more_recovery_tours_names_them() -> None:
 def test_a_run_with_the_return_balance_names_it() -> None:
     rows = run(["grid"], [1], 1, caps=(1.25,), which="shipped", balance=10.0)
     assert [r["planner"] for r in rows[0]["planners"]] == ["patrolopt balance10 cap 1.25"]
+
+
+@pytest.mark.parametrize(
+    ("option", "named"), [("--balance=-1", "balance"), ("--alt-tours=-2", "alt_tours")]
+)
+def test_bench_refuses_a_bad_setting_before_running(
+    option: str, named: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "rows.json"
+    assert (
+        main(["bench", "--maps", "grid", "--k", "1", "--days", "1", option, "--out", str(out)]) == 2
+    )
+    assert named in capsys.readouterr().err
+    assert not out.exists()  # nothing half-written
