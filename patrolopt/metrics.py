@@ -188,7 +188,9 @@ def wilson_lower(
     p = successes / n
     centre = p + z * z / (2 * n)
     spread = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return np.asarray(np.where(trials > 0, (centre - spread) / (1 + z * z / n), 0.0))
+    # with no success the bound is 0 exactly; rounding must not make it print as -0.000
+    low = np.maximum((centre - spread) / (1 + z * z / n), 0.0)
+    return np.asarray(np.where(trials > 0, low, 0.0))
 
 
 @dataclass

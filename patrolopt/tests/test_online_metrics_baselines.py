@@ -75,6 +75,11 @@ def test_wilson_lower_bound_values() -> None:
     assert low[0] == 0.0
     assert low[1] == pytest.approx(0.418847, abs=1e-6)
     assert low[2] == pytest.approx(0.973657, abs=1e-6)
+    # no success in any number of trials: 0, never a rounding error below it
+    trials = np.arange(1.0, 5_000.0)
+    none = wilson_lower(np.zeros_like(trials), trials)
+    assert none.min() >= 0.0
+    assert none.max() < 1e-12
 
 
 def test_capture_counter_on_alternation() -> None:
