@@ -24,6 +24,11 @@ deadline-aware walk with a recovery guarantee:
    :mod:`patrolopt.balance`, an option) and commit to its recovery rotation with the
    largest slack.
 
+A team officer that has gone a whole tour without a choice (on a map where no detour fits
+the team's slack, such as grid with four officers) may instead stay where it is a little
+longer before that move (:data:`HOLD_CHANCE`, :data:`HOLD_SHARE`), checked as the move's
+recovery run late; the team's timing is then what varies.
+
 Continuing a committed rotation is always safe, so a safe move always exists when the
 officers follow the rule; the guarantee is the recovery-route argument of cyclic
 strategies with slack (Chevaleyre 2004; Alamdari, Fata & Smith 2014, "Persistent monitoring
@@ -46,6 +51,8 @@ from patrolopt.plan import Step
 from patrolopt.problem import FixedPost
 
 __all__ = [
+    "HOLD_CHANCE",
+    "HOLD_SHARE",
     "Commitment",
     "Decision",
     "commitment_at",
@@ -56,6 +63,14 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+#: Chance that a team officer with no choice holds where it stands before its move, and the
+#: hold as a share of the team gap.  Measured on grid with two and four officers, where the
+#: team otherwise walks the fixed tour: capture 0 -> 0.039 and 0 -> 0.143 at cap 1.25
+#: (docs/benchmarks-patrolopt.md, seventh round).  Teams that have choices never hold: a
+#: hold spends slack their detours would use (sixth round).
+HOLD_CHANCE = 0.1
+HOLD_SHARE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +120,9 @@ class Decision:
     node: int
     commitment: Commitment
     safe_moves: int
+    #: True when the step is a hold: the officer stays at its node (``step.dwell_s``) and
+    #: makes its move afterwards.
+    held: bool = False
 
 
 def format_duration(seconds: float) -> str:
@@ -352,6 +370,7 @@ def decide(
     rng: np.random.Generator,
     upcoming: FixedPost | None = None,
     balance: ReturnBalance | None = None,
+    may_hold: bool = False,
 ) -> Decision:
     """Choose the next step of one officer (see module docstring).
 
@@ -377,6 +396,9 @@ def decide(
     balance : ReturnBalance or None
         A lone officer's return balance: weights the random choice among the safe moves
         (:mod:`patrolopt.balance`); without it the choice is uniform.
+    may_hold : bool
+        The officer, one of a team, has had no choice for a whole tour: it may hold where
+        it stands before the move (see the module docstring).
 
     Returns
     -------
@@ -429,6 +451,21 @@ def decide(
         choice = max(range(len(nodes)), key=slacks.__getitem__)
         v = nodes[choice]
         prefix = "catching up: "
+    if may_hold and others and safe_nodes and rng.random() < HOLD_CHANCE:
+        # Stay, then make the same move: its recovery runs late by the hold, so it is
+        # checked again as such, and the others count on the late commitment.
+        hold = HOLD_SHARE * model.team_gap
+        late = first[choice : choice + 1] + hold
+        at = slice(choice, choice + 1)
+        ok_late, _ = _feasible(
+            model, late, phases[at] + hold, directions[at], others, deadline, now
+        )
+        if ok_late[0]:
+            d, p = pairs[choice]
+            commit_late = Commitment(d, p, float(rejoin[choice]) + hold, late[0], True)
+            text = f"stays {format_duration(hold)} longer so the team's timing cannot be foreseen"
+            step = Step(node=graph.nodes[u].id, arrival_s=now, dwell_s=hold, reason=text)
+            return Decision(step, u, commit_late, len(safe_nodes), held=True)
     d, p = pairs[choice]
     wait = wait if choice == 0 else 0.0  # only the en-route row waits
     a = float(arrive[choice])

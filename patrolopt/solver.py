@@ -9,7 +9,9 @@ Method: the officers start evenly spaced on the optimal tour (Chevaleyre 2004) a
 decision is the randomised deadline-aware move of :func:`patrolopt.decide.decide` - a
 uniformly random choice among the moves after which a rotation of the optimal tour still
 meets every deadline (for a lone officer, optionally weighted by the return balance of
-:mod:`patrolopt.balance`, whose counts run over the plan).  Decisions are taken in time
+:mod:`patrolopt.balance`, whose counts run over the plan).  A team officer that has gone a
+whole tour of decisions without a choice may hold once where it stands (the holds of
+:func:`~patrolopt.decide.decide`).  Decisions are taken in time
 order (a discrete-event simulation), and all randomness comes from
 ``numpy.random.default_rng(seed)``, so the same seed gives the same plan.  An arrival
 counts as a visit only once its time has come: a team-mate deciding in between must still
@@ -138,6 +140,10 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
         if problem.k == 1 and model.params.balance > 0
         else None
     )
+    # Decisions in a row with at most one safe move, per officer: after a whole tour of them
+    # the officer may hold (once per stop) so that at least its timing varies.
+    no_choice = [0] * len(starts)
+    just_held = [False] * len(starts)
     for i, (start, commit, t0) in enumerate(starts):
         node = graph.nodes[start]
         wait = commit.arrival_s - t0 if int(model.tours[0].walk[commit.position]) == start else 0.0
@@ -173,14 +179,18 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
             rng=rng,
             upcoming=posts[i][0] if posts[i] and post is None else None,
             balance=balance,
+            may_hold=no_choice[i] >= model.tours[0].m and not just_held[i],
         )
+        no_choice[i] = 0 if decision.safe_moves > 1 else no_choice[i] + 1
+        just_held[i] = decision.held
         step = decision.step
         v = decision.node
         if balance is not None and v != u:  # staying put is no return
             balance.arrive(v, step.arrival_s)
         if v == u and steps[i][-1].node == step.node:
             prev = steps[i][-1]
-            step = Step(prev.node, prev.arrival_s, step.departure_s - prev.arrival_s, step.reason)
+            reason = f"{prev.reason}; {step.reason}" if decision.held else step.reason
+            step = Step(prev.node, prev.arrival_s, step.departure_s - prev.arrival_s, reason)
             steps[i][-1] = step
         else:
             steps[i].append(step)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from patrolopt.__main__ import main
+from patrolopt.decide import HOLD_SHARE
 from patrolopt.graph import PatrolGraph
 from patrolopt.metrics import gap_stats
 from patrolopt.model import Params, prepare
@@ -200,6 +201,37 @@ def test_team_lever_keeps_every_gap_within_the_cap(name: str, k: int) -> None:
         stats = gap_stats(problem, plan, start=1_800.0, end=4 * HOUR)
         assert stats.worst <= float(model.cap.max()) + 1e-6
         assert stats.worst <= 1.25 * model.team_gap + 1e-6
+
+
+HOLD_NOTE = "timing cannot be foreseen"
+
+
+def test_a_team_without_choices_varies_its_timing_within_the_cap(grid: PatrolGraph) -> None:
+    """Grid with four officers: no detour fits the team's slack, so officers hold instead."""
+    problem = Problem(grid, team(4), horizon_s=4 * HOUR, warmup_s=1_800.0)
+    model = prepare(problem)
+    plan = plan_with(model, seed=2)
+    assert validate_plan(problem, plan) == []
+    held = [s for steps in plan.officers for s in steps if HOLD_NOTE in s.reason]
+    assert held, "a team with no other choice should hold now and then"
+    for step in held:
+        # the visit's own reason stays first; the hold adds the share of the team gap
+        assert step.reason.index(HOLD_NOTE) > step.reason.index("since last visit")
+        assert step.dwell_s == pytest.approx(HOLD_SHARE * model.team_gap, abs=1e-6)
+    stats = gap_stats(problem, plan, start=1_800.0, end=4 * HOUR)
+    assert model.team_gap < stats.worst <= 1.25 * model.team_gap + 1e-6
+    # holds are the only freedom here: the fixed tour's gap would be exactly the team gap
+    fixed = plan_with(prepare(problem, Params(gap_cap=1.0)), seed=2)
+    assert not any(HOLD_NOTE in s.reason for steps in fixed.officers for s in steps)
+
+
+@pytest.mark.parametrize(("name", "k"), [("grid", 1), ("cumberland", 2)])
+def test_no_hold_for_a_lone_officer_or_a_team_with_choices(name: str, k: int) -> None:
+    from patrolopt.tests.conftest import shipped_map
+
+    problem = Problem(shipped_map(name), team(k), horizon_s=4 * HOUR, warmup_s=1_800.0)
+    plan = solve(problem, seed=2)
+    assert not any(HOLD_NOTE in s.reason for steps in plan.officers for s in steps)
 
 
 def test_the_online_mode_heads_for_a_fixed_post_and_stands_it(campus: PatrolGraph) -> None:
