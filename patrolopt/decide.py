@@ -455,8 +455,8 @@ def decide(
         # Stay, then make the same move: its recovery runs late by the hold, so it is
         # checked again as such, and the others count on the late commitment.
         hold = HOLD_SHARE * model.team_gap
-        late = first[choice : choice + 1] + hold
-        at = slice(choice, choice + 1)
+        at = slice(choice, choice + 1)  # the chosen row, kept two-dimensional
+        late = first[at] + hold
         ok_late, _ = _feasible(
             model, late, phases[at] + hold, directions[at], others, deadline, now
         )

@@ -11,12 +11,11 @@ uniformly random choice among the moves after which a rotation of the optimal to
 meets every deadline (for a lone officer, optionally weighted by the return balance of
 :mod:`patrolopt.balance`, whose counts run over the plan).  A team officer that has gone a
 whole tour of decisions without a choice may hold once where it stands (the holds of
-:func:`~patrolopt.decide.decide`).  Decisions are taken in time
-order (a discrete-event simulation), and all randomness comes from
-``numpy.random.default_rng(seed)``, so the same seed gives the same plan.  An arrival
-counts as a visit only once its time has come: a team-mate deciding in between must still
-see the node as waiting.  The plan is checked with :func:`patrolopt.validate.validate_plan`
-before it is returned; a missed node deadline raises
+:func:`~patrolopt.decide.decide`).  Decisions are taken in time order (a discrete-event
+simulation), and all randomness comes from ``numpy.random.default_rng(seed)``, so the same
+seed gives the same plan.  An arrival counts as a visit only once its time has come: a
+team-mate deciding in between must still see the node as waiting.  The plan is checked with
+:func:`patrolopt.validate.validate_plan` before it is returned; a missed node deadline raises
 :class:`~patrolopt.errors.InfeasibleError`.
 """
 
