@@ -41,7 +41,10 @@ from patrolopt.solver import plan_with
 
 __all__ = [
     "CAPS",
+    "DAY_S",
     "MAPS",
+    "WARMUP_S",
+    "evaluate",
     "load_bench_graph",
     "merge_rows",
     "render_markdown",
@@ -78,7 +81,9 @@ class Shipped:
         return plan_with(self._models[self.cap], seed=seed)
 
 
-def _evaluate(planner: Planner, model: PatrolModel, days: int, attack: float) -> dict[str, Any]:
+def evaluate(planner: Planner, model: PatrolModel, days: int, attack: float) -> dict[str, Any]:
+    """One benchmark cell: ``planner`` on ``model``'s problem over ``days`` seeded days (seeds
+    0..days-1), scored after the warm-up, attacked for ``attack`` seconds everywhere."""
     problem = model.problem
     n = problem.graph.n
     end = WARMUP_S + DAY_S
@@ -198,7 +203,7 @@ def run(
             results = []
             for planner in planners:
                 t0 = time.perf_counter()
-                result = _evaluate(planner, model, days, attack)
+                result = evaluate(planner, model, days, attack)
                 result["eval_s"] = time.perf_counter() - t0
                 results.append(result)
                 print(
