@@ -340,3 +340,64 @@ class WalkwayEdit(AuditedModel):
     @property
     def mode_set(self) -> frozenset[str]:
         return frozenset(m for m in self.modes.split(",") if m)
+
+
+# The caps a supervisor chooses from, as published by the benchmark (docs/benchmarks.md).
+GAP_CAPS = (1.0, 1.25, 1.5, 2.0)
+DEFAULT_GAP_CAP = 1.25
+
+
+class GapCapChoice(AuditedModel):
+    """A supervisor's choice of a school's gap cap: how far beyond the tightest tour a stop may
+    wait between visits (tighter coverage, or an officer who is harder to predict).
+
+    The latest choice applies to shifts started after it; deleting it (the undo) brings back
+    the one before, or the default.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="gap_cap_choices")
+    gap_cap = models.FloatField(choices=[(cap, f"{cap:g} ×") for cap in GAP_CAPS])
+    note = models.CharField(max_length=300, help_text="Why, e.g. break-ins at the portables.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField()
+
+    scope_path: ClassVar[str | None] = "school_id"
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"gap cap {self.gap_cap:g} at {self.school}"
+
+
+class MeasureStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Measuring"
+    DONE = "done", "Measured"
+    FAILED = "failed", "Failed"
+
+
+class GapCapMeasurement(models.Model):
+    """The latest measurement of what each gap cap buys at a school, zone by zone.
+
+    A computed result, not a record anyone edits: a new request replaces it. ``fingerprint``
+    is the hash of the zone graphs it was measured on, so a page can tell when a walkway edit
+    or a new area made it stale.
+    """
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=8, choices=MeasureStatus.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    steps_done = models.PositiveIntegerField(default=0)
+    steps_total = models.PositiveIntegerField(default=0)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    # Per zone: {"zone", "label", "error"} or the frontier (tour, scale, points per cap).
+    zones = models.JSONField(default=list)
+    error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"gap-cap measurement at {self.school}: {self.status}"

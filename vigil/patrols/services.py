@@ -29,7 +29,7 @@ from django.utils import timezone
 from patrolopt.errors import GraphError, InfeasibleError
 from patrolopt.graph import PatrolGraph
 from patrolopt.io import graph_from_json, graph_to_json
-from patrolopt.model import PatrolModel, prepare
+from patrolopt.model import Params, PatrolModel, prepare
 from patrolopt.online import OfficerPosition, OnlineState
 from patrolopt.online import next_stop as online_next_stop
 from patrolopt.problem import FixedPost, Officer, Problem
@@ -50,9 +50,11 @@ from vigil.patrols.graph_source import (
     zone_places,
 )
 from vigil.patrols.models import (
+    DEFAULT_GAP_CAP,
     CalendarOccurrence,
     Finding,
     FindingStatus,
+    GapCapChoice,
     PatrolMode,
     Scan,
     ScanMethod,
@@ -87,7 +89,7 @@ class PatrolError(Exception):
         self.field = field
 
 
-def _require_scope(
+def require_scope(
     actor: Any,
     action: Action,
     school: School,
@@ -152,11 +154,20 @@ def _problem(shift: Shift, graph: PatrolGraph) -> Problem:
     return Problem(graph=graph, officers=(Officer("officer", mode=mode),), horizon_s=hours)
 
 
+def current_gap_cap(school: School) -> float:
+    """The gap cap shifts started now plan with: the supervisor's latest choice, or the
+    default (see :mod:`vigil.patrols.gap_caps`)."""
+    latest = GapCapChoice.objects.filter(school=school).order_by("-created", "-pk").first()
+    return latest.gap_cap if latest is not None else DEFAULT_GAP_CAP
+
+
 def _model(shift: Shift) -> PatrolModel:
     key = (shift.pk, shift.seed)
     model = _MODELS.get(key)
     if model is None:
-        model = prepare(_problem(shift, graph_from_json(shift.graph)))
+        # The cap the shift was planned with (the school's choice then), not today's.
+        params = Params(gap_cap=float(shift.plan.get("gap_cap", DEFAULT_GAP_CAP)))
+        model = prepare(_problem(shift, graph_from_json(shift.graph)), params)
         _MODELS[key] = model
         while len(_MODELS) > _MODELS_KEPT:
             _MODELS.popitem(last=False)
@@ -203,7 +214,7 @@ def shift_start(
     now: datetime | None = None,
 ) -> Shift:
     """Start ``actor``'s shift: plan the zone with a fresh seed and choose the first stop."""
-    _require_scope(
+    require_scope(
         actor, Action.PATROLS_WALK, school, "patrol shift", f"You do not patrol at {school}."
     )
     if mode not in PatrolMode.values:
@@ -233,7 +244,7 @@ def shift_start(
     problem = _problem(shift, graph)
     labels = {node.id: node.label for node in graph.nodes}
     try:
-        plan = solve(problem, seed=seed)
+        plan = solve(problem, seed=seed, params=Params(gap_cap=current_gap_cap(school)))
     except InfeasibleError as exc:
         where = labels.get(exc.node or "", "A place")
         raise PatrolError(
@@ -1063,7 +1074,7 @@ def walkway_edit_save(
     graph, replacing an earlier edit of the same pair. Refused (changing nothing) when the
     input is bad or the edit would leave two stops with no way between them: the planner
     needs one connected graph."""
-    _require_scope(
+    require_scope(
         actor,
         Action.PATROLS_SUPERVISE,
         school,
@@ -1153,7 +1164,7 @@ def walkway_edit_save(
 def walkway_edit_delete(*, actor: Any, edit: WalkwayEdit) -> None:
     """Undo an edit: the generated walkway is back. Refused when another edit then cuts two
     stops apart (a removal that relied on the walkway this edit added)."""
-    _require_scope(
+    require_scope(
         actor,
         Action.PATROLS_SUPERVISE,
         edit.school,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.patrols import views, views_walkways
+from vigil.patrols import views, views_gap_caps, views_walkways
 
 app_name = "patrols"
 
@@ -33,6 +33,25 @@ urlpatterns = [
         "patrol/walkways/<slug:slug>/undo/<int:pk>/",
         views_walkways.walkway_undo,
         name="walkway_undo",
+    ),
+    path("patrol/gap-cap/<slug:slug>/", views_gap_caps.gap_cap, name="gap_cap"),
+    path(
+        "patrol/gap-cap/<slug:slug>/choose/", views_gap_caps.gap_cap_choose, name="gap_cap_choose"
+    ),
+    path(
+        "patrol/gap-cap/<slug:slug>/measure/",
+        views_gap_caps.gap_cap_measure,
+        name="gap_cap_measure",
+    ),
+    path(
+        "patrol/gap-cap/<slug:slug>/progress/",
+        views_gap_caps.gap_cap_progress,
+        name="gap_cap_progress",
+    ),
+    path(
+        "patrol/gap-cap/<slug:slug>/undo/<int:pk>/",
+        views_gap_caps.gap_cap_undo,
+        name="gap_cap_undo",
     ),
     path("patrol/findings/<slug:slug>/", views.findings, name="findings"),
     path("patrol/work-orders/<int:pk>/", views.work_order, name="work_order"),
