@@ -76,6 +76,7 @@ BENCHMARKS: list[list[str]] = [
         "bench/results/incidents_search_postgresql.json",
     ],
     [PY, "bench/cold_start.py"],
+    [PY, "bench/patrol_gap_cap.py", "--out", "bench/results/patrol_gap_cap.json"],
     [PY, "bench/court_packet.py", "--photos", "6", "--video-mib", "512"],
     [PY, "bench/outbound.py", "--events", "2000", "--out", "bench/results/outbound_sqlite.json"],
 ]
