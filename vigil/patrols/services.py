@@ -39,7 +39,14 @@ from vigil.core.permissions import Action, scope_for
 from vigil.events import pipeline
 from vigil.events.choices import EventType
 from vigil.patrols import calendar_weights, checklist, tags
-from vigil.patrols.campus_graph import MODE_WORDS, Edit, Place, pair_label, walkway_key
+from vigil.patrols.campus_graph import (
+    MODE_WORDS,
+    BuildReport,
+    Edit,
+    Place,
+    pair_label,
+    walkway_key,
+)
 from vigil.patrols.graph_source import (
     as_edit,
     build_zone,
@@ -1017,11 +1024,16 @@ MAX_WALKWAY_M = 3000.0
 
 
 def _new_cuts(
-    places: list[Place], before: list[Edit], after: list[Edit], pair: tuple[str, str]
+    places: list[Place],
+    before: list[Edit],
+    after: list[Edit],
+    pair: tuple[str, str],
+    campus_before: BuildReport | None = None,
 ) -> list[str]:
     """What ``after`` cuts apart that ``before`` did not, in words: checked on the graphs a
     shift can plan on that the pair belongs to (the whole campus with and without its offsite
-    points, and the pair's building when both stops are in one)."""
+    points, and the pair's building when both stops are in one). ``campus_before``: the
+    whole campus's report under ``before``, when the caller has built it already."""
     labels = {p.id: p.label for p in places}
     zones = [
         (places, True, "the campus"),
@@ -1033,7 +1045,10 @@ def _new_cuts(
         zones.append((zone_places(places, building), False, building.name))
     problems: list[str] = []
     for zone, whole, where in zones:
-        _, old = build_zone(zone, before, name=where, whole=whole)
+        if zone is places and campus_before is not None:
+            old = campus_before
+        else:
+            _, old = build_zone(zone, before, name=where, whole=whole)
         _, new = build_zone(zone, after, name=where, whole=whole)
         for cut in new.cuts:
             if cut not in old.cuts:
@@ -1137,7 +1152,7 @@ def walkway_edit_save(
         if action == WalkwayAction.CONFIRM and key not in report.assumed:
             raise PatrolError(f"The walkway {named} is not an assumed one.", field="action")
         after = [e for e in before if e.key != key] + [edit]
-        problems = _new_cuts(places, before, after, key)
+        problems = _new_cuts(places, before, after, key, campus_before=report)
         if problems:
             raise PatrolError(
                 f"Refused: {problems[0]}.",
