@@ -24,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from patrolopt.errors import InfeasibleError
+from patrolopt.errors import GraphError, InfeasibleError
 from patrolopt.frontier import measure_frontier
 from patrolopt.graph import PatrolGraph
 from patrolopt.io import graph_to_json
@@ -210,6 +210,10 @@ def _zone_result(zone: Zone, advance: Any) -> dict[str, Any]:
             f"{where} needs a visit more often than one officer can manage in this zone; "
             "officers patrol it as smaller zones."
         )
+        advance(len(GAP_CAPS))
+        return result
+    except GraphError as exc:  # e.g. a building whose stops no walkway joins
+        result["error"] = f"The patrol graph of this zone is not usable: {exc}"
         advance(len(GAP_CAPS))
         return result
     result.update(

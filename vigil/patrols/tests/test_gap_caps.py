@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from patrolopt import frontier
+from patrolopt.errors import GraphError
 from vigil.accounts.models import User
 from vigil.core.models import AuditEntry
 from vigil.patrols import gap_caps, services
@@ -177,6 +179,15 @@ def test_a_new_shift_plans_with_the_choice_and_a_shift_under_way_keeps_its_own()
     assert services._model(shift).params.gap_cap == 2.0
 
 
+def test_the_board_shows_each_shift_s_cap(login: Any) -> None:
+    _choose("1.5")
+    services.shift_start(
+        actor=_user("officer"), school=_school(), building=_main(), mode="foot", hours=2
+    )
+    board = login("supervisor").get(reverse("patrols:board", args=[SLUG])).content.decode()
+    assert "gap cap 1.5&nbsp;×" in board
+
+
 # --- what each cap buys ---------------------------------------------------------------------
 
 
@@ -225,6 +236,27 @@ def test_a_zone_one_officer_cannot_keep_is_named(quick: None) -> None:
     # The demo campus's tightest round is longer than some stops' own limits.
     assert "needs a visit more often than one officer can manage" in campus["error"]
     assert "points" not in campus
+
+
+def test_an_unusable_zone_is_named_and_the_others_still_measured(
+    quick: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = frontier.measure_frontier
+
+    def gym_is_broken(problem: Any, **kwargs: Any) -> Any:
+        if "Gymnasium" in problem.graph.name:
+            raise GraphError("the graph is not connected: no walk joins A and B", node="x")
+        return real(problem, **kwargs)
+
+    monkeypatch.setattr(gap_caps, "measure_frontier", gym_is_broken)
+    measurement = gap_caps.request_measurement(actor=_user("supervisor"), school=_school())
+    gap_caps.measure(measurement.pk)
+    measurement.refresh_from_db()
+    assert measurement.status == MeasureStatus.DONE
+    assert measurement.steps_done == measurement.steps_total
+    zones = {zone["label"]: zone for zone in measurement.zones}
+    assert zones["Gymnasium"]["error"].startswith("The patrol graph of this zone is not usable")
+    assert "points" in zones["Main Building"]
 
 
 def test_a_second_request_while_one_runs_queues_nothing_new(
