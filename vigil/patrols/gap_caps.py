@@ -37,7 +37,12 @@ from vigil.patrols.models import (
     GapCapMeasurement,
     MeasureStatus,
 )
-from vigil.patrols.services import PatrolError, current_gap_cap, require_scope
+from vigil.patrols.services import (
+    PatrolError,
+    current_gap_cap,
+    latest_gap_cap_choice,
+    require_scope,
+)
 from vigil.sites.models import Building, School
 
 log = logging.getLogger(__name__)
@@ -101,7 +106,7 @@ def undo(*, actor: Any, choice: GapCapChoice) -> float:
     )
     with transaction.atomic():
         school = School.objects.select_for_update().get(pk=choice.school_id)
-        latest = GapCapChoice.objects.filter(school=school).order_by("-created", "-pk").first()
+        latest = latest_gap_cap_choice(school)
         if latest is None or latest.pk != choice.pk:
             raise PatrolError("Only the latest choice can be undone.")
         choice.delete()

@@ -161,10 +161,17 @@ def _problem(shift: Shift, graph: PatrolGraph) -> Problem:
     return Problem(graph=graph, officers=(Officer("officer", mode=mode),), horizon_s=hours)
 
 
+def latest_gap_cap_choice(school: School) -> GapCapChoice | None:
+    """The supervisor's latest gap-cap choice at ``school`` (see :mod:`vigil.patrols.gap_caps`)."""
+    choice: GapCapChoice | None = (
+        GapCapChoice.objects.filter(school=school).order_by("-created", "-pk").first()
+    )
+    return choice
+
+
 def current_gap_cap(school: School) -> float:
-    """The gap cap shifts started now plan with: the supervisor's latest choice, or the
-    default (see :mod:`vigil.patrols.gap_caps`)."""
-    latest = GapCapChoice.objects.filter(school=school).order_by("-created", "-pk").first()
+    """The gap cap shifts started now plan with: the latest choice, or the default."""
+    latest = latest_gap_cap_choice(school)
     return latest.gap_cap if latest is not None else DEFAULT_GAP_CAP
 
 

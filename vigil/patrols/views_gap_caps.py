@@ -192,15 +192,11 @@ def gap_cap_undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Undone: shifts started from now on plan with {cap:g} ×.")
         return redirect("patrols:gap_cap", slug=school.slug)
-    history = list(GapCapChoice.objects.filter(school=school)[:2])
-    before = history[1].gap_cap if len(history) > 1 and history[0].pk == choice.pk else None
+    history = list(GapCapChoice.objects.filter(school=school).order_by("-created", "-pk")[:2])
+    latest = bool(history) and history[0].pk == choice.pk
+    before = history[1].gap_cap if latest and len(history) > 1 else DEFAULT_GAP_CAP
     return render(
         request,
         "patrols/gap_cap_undo.html",
-        {
-            "school": school,
-            "choice": choice,
-            "before": before if before is not None else DEFAULT_GAP_CAP,
-            "latest": bool(history) and history[0].pk == choice.pk,
-        },
+        {"school": school, "choice": choice, "before": before, "latest": latest},
     )

@@ -130,9 +130,12 @@ def test_choose_then_undo_round_trip(login: Any) -> None:
     ).exists()
 
 
-def test_only_the_latest_choice_is_undone() -> None:
+def test_only_the_latest_choice_is_undone(login: Any) -> None:
     first = _choose("1.5")
     second = _choose("2")
+    client = login("supervisor")
+    assert "Only the latest choice" in client.get(_url("gap_cap_undo", first.pk)).content.decode()
+    assert "1.5 × again" in client.get(_url("gap_cap_undo", second.pk)).content.decode()
     with pytest.raises(PatrolError, match="latest"):
         gap_caps.undo(actor=_user("supervisor"), choice=first)
     assert gap_caps.undo(actor=_user("supervisor"), choice=second) == 1.5
