@@ -188,13 +188,22 @@ def request_measurement(
         measurement.error = ""
         measurement.save()
         pk = measurement.pk
-        transaction.on_commit(lambda: measure_task.enqueue(pk))
+        transaction.on_commit(lambda: _enqueue(pk))
     return measurement
 
 
 @task()
 def measure_task(measurement_id: int) -> None:
     measure(measurement_id)
+
+
+def _enqueue(measurement_id: int) -> None:
+    # The request has committed: a queue that refuses leaves the measurement waiting, and
+    # after STALE_AFTER the page offers to ask again.
+    try:
+        measure_task.enqueue(measurement_id)
+    except Exception:
+        log.exception("cannot enqueue gap-cap measurement %s", measurement_id)
 
 
 def _zone_result(zone: Zone, advance: Any) -> dict[str, Any]:

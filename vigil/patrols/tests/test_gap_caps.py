@@ -278,6 +278,20 @@ def test_a_second_request_while_one_runs_queues_nothing_new(
     assert "HX-Refresh" not in polled
 
 
+def test_a_queue_that_refuses_leaves_the_measurement_waiting(
+    login: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    class Refusing:
+        def enqueue(self, *args: Any) -> None:
+            raise RuntimeError("queue down")
+
+    monkeypatch.setattr(gap_caps, "measure_task", Refusing())
+    client = login("supervisor")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(_url("gap_cap_measure")).status_code == 302
+    assert GapCapMeasurement.objects.get().status == MeasureStatus.QUEUED
+
+
 def test_a_measurement_whose_worker_stopped_may_be_asked_for_again(
     login: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
