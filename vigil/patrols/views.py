@@ -30,7 +30,8 @@ def _walk_schools(user: Any) -> list[School]:
     return list(School.objects.restrict(user, Action.PATROLS_WALK).order_by("name"))
 
 
-def _error(request: HttpRequest, exc: PatrolError) -> None:
+def flash_error(request: HttpRequest, exc: PatrolError) -> None:
+    """Show a refused step's message, prefixed by the form field it names."""
     prefix = f"{exc.field}: " if exc.field else ""
     messages.error(request, f"{prefix}{exc.message}")
 
@@ -100,7 +101,7 @@ def start(request: HttpRequest) -> HttpResponse:
             hours=_int(request.POST.get("hours")) or 0,
         )
     except PatrolError as exc:
-        _error(request, exc)
+        flash_error(request, exc)
     return redirect("patrols:home")
 
 
@@ -191,7 +192,7 @@ def checkin(request: HttpRequest) -> HttpResponse:
     try:
         outcome = _record(request.user, request.POST)
     except PatrolError as exc:
-        _error(request, exc)
+        flash_error(request, exc)
         return redirect("patrols:home")
     scan = outcome.scan
     messages.success(
@@ -224,7 +225,7 @@ def check(request: HttpRequest, node: str) -> HttpResponse:
                 photo=request.FILES.get("photo"),
             )
         except PatrolError as exc:
-            _error(request, exc)
+            flash_error(request, exc)
         else:
             record = messages.warning if outcome.findings else messages.success
             record(request, _checklist_message(label, outcome))
@@ -493,7 +494,7 @@ def work_order(request: HttpRequest, pk: int) -> HttpResponse:
             assigned_to=request.POST.get("assigned_to", ""),
         )
     except PatrolError as exc:
-        _error(request, exc)
+        flash_error(request, exc)
     target = "patrols:board" if has_action(request.user, Action.PATROLS_SUPERVISE) else None
     if target:
         return redirect(target, slug=order.school.slug)
@@ -624,7 +625,7 @@ def attest(request: HttpRequest) -> HttpResponse:
             raise_event=request.POST.get("raise_event") == "on",
         )
     except PatrolError as exc:
-        _error(request, exc)
+        flash_error(request, exc)
     else:
         if not outcome.duplicate:
             messages.success(request, f"View of {outcome.scan.label} recorded.")
@@ -654,7 +655,7 @@ def panic(request: HttpRequest) -> HttpResponse:
                 accuracy_m=_float(request.POST.get("accuracy_m")),
             )
         except PatrolError as exc:
-            _error(request, exc)
+            flash_error(request, exc)
             return redirect("patrols:panic")
         messages.error(request, "Alarm raised: the console has it as critical. Help is coming.")
         return redirect("events:detail", pk=event_id)

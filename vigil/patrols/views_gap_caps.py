@@ -17,6 +17,7 @@ from vigil.core.permissions import Action
 from vigil.patrols import gap_caps
 from vigil.patrols.models import DEFAULT_GAP_CAP, GAP_CAPS, GapCapChoice, MeasureStatus
 from vigil.patrols.services import PatrolError, current_gap_cap
+from vigil.patrols.views import flash_error
 from vigil.sites.models import School
 
 _SUPERVISE = Action.PATROLS_SUPERVISE
@@ -144,7 +145,7 @@ def gap_cap_choose(request: HttpRequest, slug: str) -> HttpResponse:
             actor=request.user, school=school, gap_cap=form["gap_cap"], note=form["note"]
         )
     except PatrolError as exc:
-        messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+        flash_error(request, exc)
         return _page(request, school, form, error=exc, status=400)
     messages.success(
         request, f"Saved: {choice.gap_cap:g} ×. Shifts started from now on plan with it."

@@ -23,6 +23,7 @@ from vigil.patrols.campus_graph import MODE_WORDS, pair_label
 from vigil.patrols.graph_source import places_of
 from vigil.patrols.models import WalkwayAction, WalkwayEdit
 from vigil.patrols.services import MAX_WALKWAY_M, PatrolError
+from vigil.patrols.views import flash_error
 from vigil.sites.models import School
 
 _SUPERVISE = Action.PATROLS_SUPERVISE
@@ -110,7 +111,7 @@ def walkway_edit(request: HttpRequest, slug: str) -> HttpResponse:
             note=form["note"],
         )
     except PatrolError as exc:
-        messages.error(request, f"{exc.field}: {exc.message}" if exc.field else exc.message)
+        flash_error(request, exc)
         return _page(request, school, form, error=exc, status=400)
     labels = {p.id: p.label for p in places_of(school)}
     messages.success(
