@@ -16,7 +16,7 @@ from vigil.core.access import require_action
 from vigil.core.permissions import Action
 from vigil.patrols import gap_caps
 from vigil.patrols.models import DEFAULT_GAP_CAP, GAP_CAPS, GapCapChoice, MeasureStatus
-from vigil.patrols.services import PatrolError, current_gap_cap
+from vigil.patrols.services import PatrolError, current_gap_cap, latest_gap_cap_choice
 from vigil.patrols.views import flash_error
 from vigil.sites.models import School
 
@@ -99,18 +99,19 @@ def _progress_context(school: School) -> dict[str, Any]:
 def _page(
     request: HttpRequest,
     school: School,
-    form: dict[str, str],
+    form: dict[str, str] | None = None,
     *,
     error: PatrolError | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    latest = latest_gap_cap_choice(school)
     current = current_gap_cap(school)
     context = _progress_context(school)
     measurement = context["measurement"]
     done = measurement is not None and measurement.status == MeasureStatus.DONE
     context.update(
         current=current,
-        is_default=not GapCapChoice.objects.filter(school=school).exists(),
+        latest=latest,
         days=gap_caps.MEASURED_DAYS,
         caps=[(cap, f"{cap:g}", CAP_WORDS[cap]) for cap in GAP_CAPS],
         history=GapCapChoice.objects.restrict(request.user, _SUPERVISE)
@@ -119,7 +120,7 @@ def _page(
         zones=[_zone_rows(z, current) for z in measurement.zones] if done else [],
         # The map changed since the measurement (a walkway edit, a new place).
         outdated=done and measurement.fingerprint != gap_caps.fingerprint(gap_caps.zones(school)),
-        form=form,
+        form=form or {"gap_cap": f"{current:g}", "note": ""},
         error_field=error.field if error else None,
         error_message=error.message if error else "",
     )
@@ -130,8 +131,7 @@ def _page(
 @never_cache
 def gap_cap(request: HttpRequest, slug: str) -> HttpResponse:
     """The current cap, the choice form, the measured trade-off and the history."""
-    school = _school(request.user, slug)
-    return _page(request, school, {"gap_cap": f"{current_gap_cap(school):g}", "note": ""})
+    return _page(request, _school(request.user, slug))
 
 
 @require_action(_SUPERVISE)
