@@ -40,6 +40,7 @@ from patrolopt.problem import Officer, Problem
 from patrolopt.solver import plan_with
 
 __all__ = [
+    "ATTACK_SHARE",
     "CAPS",
     "DAY_S",
     "MAPS",
@@ -58,6 +59,7 @@ CAMPUSES = ("campus-small", "campus-medium", "campus-large")
 CAPS = (1.0, 1.25, 1.5, 2.0)
 WARMUP_S = 1800.0
 DAY_S = 8 * 3600.0
+ATTACK_SHARE = 0.8  # the attack lasts d = 0.8 x B1's worst gap (the team gap)
 MAP_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench" / "patrol_maps"
 
 
@@ -194,7 +196,7 @@ def run(
                 label += f" balance{balance:g}"
             models = {cap: prepare(problem, Params(gap_cap=cap, **more)) for cap in caps}
             model = models[1.25] if 1.25 in models else models[caps[0]]
-            attack = 0.8 * model.team_gap
+            attack = ATTACK_SHARE * model.team_gap
             planners: list[Planner] = []
             if which != "baselines":
                 planners += [Shipped(cap, models, label) for cap in caps]

@@ -24,14 +24,12 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from patrolopt.bench import CAPS, DAY_S, WARMUP_S, Shipped, evaluate
+from patrolopt.bench import ATTACK_SHARE, CAPS, DAY_S, WARMUP_S, Shipped, evaluate
+from patrolopt.metrics import MIN_SAMPLES
 from patrolopt.model import Params, prepare
 from patrolopt.problem import Problem
 
 __all__ = ["Frontier", "FrontierPoint", "measure_frontier"]
-
-ATTACK_SHARE = 0.8  # d = 0.8 x the tightest team gap, as in the benchmark
-MIN_DEPARTURES = 1000  # per place, before the attacker's success there is scored
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,7 @@ def measure_frontier(
     for cap in caps:
         # The cap guarantees a visit per cap x team gap; busier places come more often.
         least_a_day = scored_s / (cap * scale.team_gap)
-        measured = max(days, min(max_days, math.ceil(MIN_DEPARTURES / least_a_day)))
+        measured = max(days, min(max_days, math.ceil(MIN_SAMPLES / least_a_day)))
         row = evaluate(Shipped(cap, models), models[cap], measured, attack)
         capture = row["capture_h1"]
         low = capture["wilson_low"]

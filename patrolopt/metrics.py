@@ -36,6 +36,7 @@ from patrolopt.plan import Plan
 from patrolopt.problem import Problem
 
 __all__ = [
+    "MIN_SAMPLES",
     "CaptureCounter",
     "GapStats",
     "conditional_entropy",
@@ -193,6 +194,11 @@ def wilson_lower(
     return np.asarray(np.where(trials > 0, low, 0.0))
 
 
+#: Departures a context needs before the attacker's success there is scored (the issue's
+#: "at least 1,000 samples per context").
+MIN_SAMPLES = 1000
+
+
 @dataclass
 class CaptureCounter:
     """Accumulates attack outcomes over many simulated days (see module docstring).
@@ -244,7 +250,7 @@ class CaptureCounter:
                 self.trials[k] = self.trials.get(k, 0) + int(rows.sum())
                 self.caught[k] = self.caught.get(k, np.zeros(self.n)) + hit[rows].sum(axis=0)
 
-    def result(self, min_samples: int = 1000) -> tuple[float, float, int, int]:
+    def result(self, min_samples: int = MIN_SAMPLES) -> tuple[float, float, int, int]:
         """Minimum Wilson lower bound, minimum point estimate, contexts scored, contexts seen.
 
         Only contexts with at least ``min_samples`` departures are scored; the minimum runs
