@@ -42,6 +42,7 @@ from vigil.patrols.services import (
     current_gap_cap,
     latest_gap_cap_choice,
     require_scope,
+    too_often,
 )
 from vigil.sites.models import Building, School
 
@@ -218,24 +219,18 @@ def _zone_result(zone: Zone, advance: Any) -> dict[str, Any]:
             progress=lambda _cap: advance(1),
         )
     except InfeasibleError as exc:
-        labels = {n.id: n.label for n in zone.graph.nodes}
-        where = labels.get(exc.node or "", "A place")
-        result["error"] = (
-            f"{where} needs a visit more often than one officer can manage in this zone; "
-            "officers patrol it as smaller zones."
-        )
-        advance(len(GAP_CAPS))
-        return result
+        result["error"] = f"{too_often(zone.graph, exc)}; officers patrol it as smaller zones."
     except GraphError as exc:  # e.g. a building whose stops no walkway joins
         result["error"] = f"The patrol graph of this zone is not usable: {exc}"
-        advance(len(GAP_CAPS))
-        return result
-    result.update(
-        tour_s=frontier.tour_s,
-        team_gap_s=frontier.team_gap_s,
-        attack_s=frontier.attack_s,
-        points=[{k: _plain(v) for k, v in asdict(p).items()} for p in frontier.points],
-    )
+    else:
+        result.update(
+            tour_s=frontier.tour_s,
+            team_gap_s=frontier.team_gap_s,
+            attack_s=frontier.attack_s,
+            points=[{k: _plain(v) for k, v in asdict(p).items()} for p in frontier.points],
+        )
+    if "error" in result:
+        advance(len(GAP_CAPS))  # the caps that were not measured count as done
     return result
 
 

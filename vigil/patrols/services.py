@@ -161,6 +161,12 @@ def _problem(shift: Shift, graph: PatrolGraph) -> Problem:
     return Problem(graph=graph, officers=(Officer("officer", mode=mode),), horizon_s=hours)
 
 
+def too_often(graph: PatrolGraph, exc: InfeasibleError) -> str:
+    """Why one officer cannot patrol ``graph``, naming the stop the planner could not serve."""
+    where = next((node.label for node in graph.nodes if node.id == exc.node), "A place")
+    return f"{where} needs a visit more often than one officer can manage in this zone"
+
+
 def latest_gap_cap_choice(school: School) -> GapCapChoice | None:
     """The supervisor's latest gap-cap choice at ``school`` (see :mod:`vigil.patrols.gap_caps`)."""
     choice: GapCapChoice | None = (
@@ -256,13 +262,11 @@ def shift_start(
     graph, raised = _with_calendar(school, graph, now, shift.planned_until)
     shift.graph = graph_to_json(graph)
     problem = _problem(shift, graph)
-    labels = {node.id: node.label for node in graph.nodes}
     try:
         plan = solve(problem, seed=seed, params=Params(gap_cap=current_gap_cap(school)))
     except InfeasibleError as exc:
-        where = labels.get(exc.node or "", "A place")
         raise PatrolError(
-            f"{where} needs a visit more often than one officer can manage in this zone; "
+            f"{too_often(graph, exc)}; "
             "choose a smaller zone (one building or wing) or share it between officers.",
             field="building",
         ) from exc
