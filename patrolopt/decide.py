@@ -176,24 +176,26 @@ def upcoming_visits(model: PatrolModel, commits: list[Commitment], now: float) -
     per officer.
 
     ``commit.first`` holds the first visits counted from the moment of the commitment; for
-    an officer in rotation the ones already in the past happened, and the rotation's next
-    visit of that node comes at most one period later (exactly one period for a node the
-    tour passes once).  Using past visits as if they were still to come would hide the gap
-    after them from the check.  An officer out of rotation keeps its ``first``.
+    an officer in rotation the ones already in the past happened, and its next visit of such
+    a node is the rotation's next pass at or after ``now``: the tour passes node ``j`` at the
+    officer's phase plus its arrival times at ``j`` (:attr:`PatrolModel.visit_times`), every
+    period.  Using past visits as if they were still to come would hide the gap after them
+    from the check; taking one period after the first visit instead (an earlier rule) was
+    late for a node the tour passes twice, which left teams on the campuses with no move the
+    check accepted (campus-medium, four officers: 30-140 such decisions in the first hour
+    after the warm-up of every seed tried).
+    An officer out of rotation keeps its ``first``.
     """
     first = np.array([c.first for c in commits])
     period = model.period
-    ahead = now - first
-    ahead -= 1e-9
-    ahead /= period
-    np.ceil(ahead, out=ahead)
-    np.maximum(ahead, 0.0, out=ahead)
-    ahead *= period
-    ahead += first
+    out = first.copy()
     for i, c in enumerate(commits):
         if not c.in_rotation:
-            ahead[i] = first[i]
-    return ahead
+            continue
+        passes = c.phase(model) + model.visit_times[c.direction]  # (n, width)
+        passes += np.ceil((now - 1e-9 - passes) / period) * period  # the next at or after now
+        out[i] = np.where(first[i] >= now - 1e-9, first[i], passes.min(axis=1))
+    return out
 
 
 def _feasible(
@@ -448,7 +450,18 @@ def decide(
         choice = max((r for r in safe_rows if nodes[r] == v), key=slacks.__getitem__)
         prefix = ""
     else:
+        # No move is safe: the team is behind (it happens early in a shift, before the
+        # officers have settled into their places).  Take the move that leaves the most slack;
+        # for a team, when several leave the same (the most overdue node is a team-mate's to
+        # reach), the one that keeps the commitment's pace: picking the first of them walked an
+        # officer back and forth between two nodes for the rest of a day (campus-medium, four
+        # officers, before :func:`upcoming_visits` took a node's next pass exactly).
         choice = max(range(len(nodes)), key=slacks.__getitem__)
+        if others:  # a team's tours share one period, so their phases compare
+            best = slacks[choice]
+            tied = [r for r, s in enumerate(slacks) if s >= best - 1e-6]
+            pace = _lateness(model, phases, mine.phase(model)).tolist()
+            choice = min(tied, key=pace.__getitem__)
         v = nodes[choice]
         prefix = "catching up: "
     if may_hold and others and safe_nodes and rng.random() < HOLD_CHANCE:
@@ -476,6 +489,17 @@ def decide(
         reason += f"; waits {format_duration(wait)} to keep the team evenly spaced"
     step = Step(node=graph.nodes[v].id, arrival_s=a, dwell_s=dwell, reason=reason)
     return Decision(step=step, node=v, commitment=commitment, safe_moves=len(safe_nodes))
+
+
+def _lateness(model: PatrolModel, phases: FloatArray, base: float) -> FloatArray:
+    """How much later on its tour each candidate row puts the officer than phase ``base``.
+
+    Every tour of a team has the optimal tour's period and the same origin, so phases compare
+    across them; the result is signed, within half a period either way.
+    """
+    period = model.period
+    return np.asarray((phases - base + period / 2) % period - period / 2)
+
 
 
 def format_clock(seconds: float) -> str:

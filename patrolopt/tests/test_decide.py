@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from patrolopt.decide import _consecutive_ok, _periodic_ok, _phase_test
+from patrolopt.decide import (
+    Commitment,
+    _consecutive_ok,
+    _periodic_ok,
+    _phase_test,
+    commitment_at,
+    upcoming_visits,
+)
 from patrolopt.model import PatrolModel, prepare
 from patrolopt.problem import Officer, Problem
 from patrolopt.tests.conftest import shipped_map
@@ -87,3 +94,40 @@ def test_moves_are_the_switches_of_every_neighbour() -> None:
             mine = {dp for w, dp in zip(moves.nodes, moves.pairs, strict=True) if w == v}
             own = {(variant, int(p)) for p in model.occurrences[variant][v]}
             assert mine == set(model.switches[v]) | own  # its own continuation included
+
+
+def _rotation_next_visits(model: PatrolModel, commit: Commitment, now: float) -> np.ndarray:
+    """Brute force: walk the committed rotation position by position and note each node's
+    first arrival at or after ``now``."""
+    tour = model.tours[commit.direction]
+    out = np.full(model.problem.graph.n, np.inf)
+    t, q = commit.arrival_s, commit.position
+    while not np.isfinite(out).all():
+        node = int(tour.walk[q])
+        if t >= now - 1e-9 and not np.isfinite(out[node]):
+            out[node] = t
+        t += tour.arrival[q + 1] - tour.arrival[q]
+        q = (q + 1) % tour.m
+    return out
+
+
+@pytest.mark.parametrize("name", ["1r5", "DIAG_floor1"])
+def test_upcoming_visits_are_the_rotations_next_passes(name: str) -> None:
+    """On a tree (1r5) the tour passes most nodes twice: the next visit of a node already
+    passed is its next pass, often sooner than one period after the first."""
+    problem = Problem(shipped_map(name), (Officer("a"), Officer("b")), horizon_s=3_600.0)
+    model = prepare(problem)
+    graph_n = problem.graph.n
+    sooner = 0
+    for start in range(0, graph_n, 3):
+        commit = commitment_at(model, start, 100.0, in_rotation=True)
+        for now in (100.0, 100.0 + 0.3 * model.period, 100.0 + 1.7 * model.period):
+            got = upcoming_visits(model, [commit], now)[0]
+            np.testing.assert_allclose(got, _rotation_next_visits(model, commit, now), atol=1e-6)
+            one_period_on = (
+                commit.first + np.ceil((now - commit.first) / model.period).clip(0) * model.period
+            )
+            assert (got <= one_period_on + 1e-6).all()
+            sooner += int((got < one_period_on - 1e-6).sum())
+    if name == "1r5":
+        assert sooner > 0
