@@ -24,10 +24,12 @@ deadline-aware walk with a recovery guarantee:
    :mod:`patrolopt.balance`, an option) and commit to its recovery rotation with the
    largest slack.
 
-A team officer that has gone a whole tour without a choice (on a map where no detour fits
-the team's slack, such as grid with four officers) may instead stay where it is a little
-longer before that move (:data:`HOLD_CHANCE`, :data:`HOLD_SHARE`), checked as the move's
-recovery run late; the team's timing is then what varies.
+In a team's turn stretches (:mod:`patrolopt.turns`) an officer whose turn it is not keeps
+only the safe moves that keep its pace on its tour, so the spacing, not only the routes,
+varies.  A team officer that has gone a whole tour without a choice (on a map where no
+detour fits the team's slack, such as grid with four officers) may instead stay where it is
+a little longer before that move (:data:`HOLD_CHANCE`, :data:`HOLD_SHARE`), checked as the
+move's recovery run late; the team's timing is then what varies.
 
 Continuing a committed rotation is always safe, so a safe move always exists when the
 officers follow the rule; the guarantee is the recovery-route argument of cyclic
@@ -123,6 +125,9 @@ class Decision:
     #: True when the step is a hold: the officer stays at its node (``step.dwell_s``) and
     #: makes its move afterwards.
     held: bool = False
+    #: True when some safe move (before any was ruled out by ``may_delay``) would have put
+    #: the officer later on its tour: a detour it had room for.
+    could_delay: bool = False
 
 
 def format_duration(seconds: float) -> str:
@@ -373,6 +378,7 @@ def decide(
     upcoming: FixedPost | None = None,
     balance: ReturnBalance | None = None,
     may_hold: bool = False,
+    may_delay: bool = True,
 ) -> Decision:
     """Choose the next step of one officer (see module docstring).
 
@@ -401,6 +407,9 @@ def decide(
     may_hold : bool
         The officer, one of a team, has had no choice for a whole tour: it may hold where
         it stands before the move (see the module docstring).
+    may_delay : bool
+        False while a team-mate has the turn to spend slack (:mod:`patrolopt.turns`): only
+        the safe moves that keep the officer's phase on its tour remain, and it never holds.
 
     Returns
     -------
@@ -438,6 +447,12 @@ def decide(
         first = model.with_absence(first, upcoming)
     ok, slack = _feasible(model, first, phases, directions, others, deadline, now)
     safe_rows = [r for r, good in enumerate(ok.tolist()) if good]
+    could_delay = False
+    if others and mine.in_rotation and safe_rows:
+        late = _later_than_needed(model, phases, safe_rows).tolist()
+        could_delay = any(late[r] for r in safe_rows)
+        if not may_delay:
+            safe_rows = [r for r in safe_rows if not late[r]]
     safe_nodes = sorted({nodes[r] for r in safe_rows})
     slacks = slack.tolist()
     if safe_nodes:
@@ -464,7 +479,7 @@ def decide(
             choice = min(tied, key=pace.__getitem__)
         v = nodes[choice]
         prefix = "catching up: "
-    if may_hold and others and safe_nodes and rng.random() < HOLD_CHANCE:
+    if may_hold and may_delay and others and safe_nodes and rng.random() < HOLD_CHANCE:
         # Stay, then make the same move: its recovery runs late by the hold, so it is
         # checked again as such, and the others count on the late commitment.
         hold = HOLD_SHARE * model.team_gap
@@ -478,7 +493,7 @@ def decide(
             commit_late = Commitment(d, p, float(rejoin[choice]) + hold, late[0], True)
             text = f"stays {format_duration(hold)} longer so the team's timing cannot be foreseen"
             step = Step(node=graph.nodes[u].id, arrival_s=now, dwell_s=hold, reason=text)
-            return Decision(step, u, commit_late, len(safe_nodes), held=True)
+            return Decision(step, u, commit_late, len(safe_nodes), held=True, could_delay=True)
     d, p = pairs[choice]
     wait = wait if choice == 0 else 0.0  # only the en-route row waits
     a = float(arrive[choice])
@@ -488,7 +503,13 @@ def decide(
     if wait > 0:
         reason += f"; waits {format_duration(wait)} to keep the team evenly spaced"
     step = Step(node=graph.nodes[v].id, arrival_s=a, dwell_s=dwell, reason=reason)
-    return Decision(step=step, node=v, commitment=commitment, safe_moves=len(safe_nodes))
+    return Decision(
+        step=step,
+        node=v,
+        commitment=commitment,
+        safe_moves=len(safe_nodes),
+        could_delay=could_delay,
+    )
 
 
 def _lateness(model: PatrolModel, phases: FloatArray, base: float) -> FloatArray:
@@ -500,6 +521,20 @@ def _lateness(model: PatrolModel, phases: FloatArray, base: float) -> FloatArray
     period = model.period
     return np.asarray((phases - base + period / 2) % period - period / 2)
 
+
+def _later_than_needed(
+    model: PatrolModel, phases: FloatArray, safe_rows: list[int]
+) -> npt.NDArray[np.bool_]:
+    """Which candidate rows put the officer later on its tour than its least late safe move.
+
+    The least late safe move is usually the committed rotation's next stop; it may itself be
+    late when the officer stayed longer than the tour assumes (a time window, a hot-spot
+    stay), which is why the comparison is with it and not with the commitment.  Rows as
+    late as it (to rounding) keep the officer's pace: the tour, or a variant of the same
+    length.
+    """
+    late = _lateness(model, phases, float(phases[safe_rows[0]]))
+    return np.asarray(late > float(late[safe_rows].min()) + 1e-6)
 
 
 def format_clock(seconds: float) -> str:

@@ -63,6 +63,10 @@ class Params:
     return_window : float
         The attack time the balance defends, as a multiple of the optimal team gap (0.8:
         the benchmark's attacker, :mod:`patrolopt.bench`).
+    turn_share : float
+        For a team: the share of tour-long stretches in which only one officer at a time may
+        spend slack (:mod:`patrolopt.turns`), so the spacing, and not only the routes,
+        varies.  0 lets every officer spend slack all the time.
     """
 
     gap_cap: float = 1.25
@@ -70,6 +74,7 @@ class Params:
     alt_tours: int = 6
     balance: float = 0.0
     return_window: float = 0.8
+    turn_share: float = 0.1
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.gap_cap) and self.gap_cap >= 1.0):
@@ -82,6 +87,8 @@ class Params:
             raise ValueError(f"balance must be >= 0, got {self.balance}")
         if not (math.isfinite(self.return_window) and self.return_window > 0):
             raise ValueError(f"return_window must be > 0, got {self.return_window}")
+        if not 0.0 <= self.turn_share <= 1.0:
+            raise ValueError(f"turn_share must be within [0, 1], got {self.turn_share}")
 
 
 @dataclass(frozen=True, slots=True)

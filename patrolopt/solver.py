@@ -11,7 +11,9 @@ uniformly random choice among the moves after which a rotation of the optimal to
 meets every deadline (for a lone officer, optionally weighted by the return balance of
 :mod:`patrolopt.balance`, whose counts run over the plan).  A team officer that has gone a
 whole tour of decisions without a choice may hold once where it stands (the holds of
-:func:`~patrolopt.decide.decide`).  Decisions are taken in time order (a discrete-event
+:func:`~patrolopt.decide.decide`).  In a share of tour-long stretches a team takes turns:
+only one officer at a time may spend slack, so the spacing varies (:mod:`patrolopt.turns`).
+Decisions are taken in time order (a discrete-event
 simulation), and all randomness comes from ``numpy.random.default_rng(seed)``, so the same
 seed gives the same plan.  An arrival counts as a visit only once its time has come: a
 team-mate deciding in between must still see the node as waiting.  The plan is checked with
@@ -31,6 +33,7 @@ from patrolopt.errors import InfeasibleError
 from patrolopt.model import Params, PatrolModel, prepare
 from patrolopt.plan import Plan, Step
 from patrolopt.problem import Problem
+from patrolopt.turns import Turns
 from patrolopt.validate import validate_plan
 
 __all__ = ["Params", "solve", "start_positions"]
@@ -141,6 +144,11 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
     )
     # Decisions in a row with at most one safe move, per officer: after a whole tour of them
     # the officer may hold (once per stop) so that at least its timing varies.
+    turns = (
+        Turns.start(problem.k, model.params.turn_share, model.period, model.tours[0].m, rng)
+        if problem.k > 1 and model.params.turn_share > 0
+        else None
+    )
     no_choice = [0] * len(starts)
     just_held = [False] * len(starts)
     for i, (start, commit, t0) in enumerate(starts):
@@ -167,6 +175,9 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
             commits[i] = commitment_at(model, x, post.end_s, in_rotation=False)
         if balance is not None:
             balance.leave(u, now)
+        if turns is not None and now >= problem.warmup_s:
+            turns.at(now, rng)  # not while the team settles into its places
+        may_delay = turns is None or turns.may_delay(i)
         decision = decide(
             model,
             now=now,
@@ -179,7 +190,10 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
             upcoming=posts[i][0] if posts[i] and post is None else None,
             balance=balance,
             may_hold=no_choice[i] >= model.tours[0].m and not just_held[i],
+            may_delay=may_delay,
         )
+        if turns is not None:
+            turns.after(i, decision.could_delay, rng)
         no_choice[i] = 0 if decision.safe_moves > 1 else no_choice[i] + 1
         just_held[i] = decision.held
         step = decision.step

@@ -261,7 +261,8 @@ def test_the_online_mode_heads_for_a_fixed_post_and_stands_it(campus: PatrolGrap
     assert any(s.arrival_s > post.end_s and s.node != "parking" for s in walked)
 
 
-def test_a_team_on_a_campus_always_has_a_safe_move_once_settled() -> None:
+@pytest.mark.parametrize("share", [0.0, 0.1])
+def test_a_team_on_a_campus_always_has_a_safe_move_once_settled(share: float) -> None:
     """Four officers on the medium campus: after the warm-up every step is one the check
     proved safe.  When the check took a node's next visit as one period after the first
     (late for a node the tour passes twice), officers found no safe move 30-140 times in
@@ -271,7 +272,7 @@ def test_a_team_on_a_campus_always_has_a_safe_move_once_settled() -> None:
     problem = Problem(
         generate_campus("medium", seed=1), team(4), horizon_s=1_800.0 + HOUR, warmup_s=1_800.0
     )
-    model = prepare(problem)
+    model = prepare(problem, Params(turn_share=share))
     for seed in (0, 1):
         plan = plan_with(model, seed=seed)
         late = [s for steps in plan.officers for s in steps if s.arrival_s > problem.warmup_s]
