@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="return-balance strength for a lone officer (default: the shipped planner's, off)",
     )
+    bench.add_argument(
+        "--turn-share",
+        type=float,
+        default=None,
+        help="share of turn stretches for a team (default: the shipped planner's, 0.1)",
+    )
     bench.add_argument("--speed-only", action="store_true", help="only the speed figures")
     bench.add_argument("--out", type=Path, default=Path("bench/results/patrolopt.json"))
     bench.add_argument(
@@ -109,7 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:  # refuse a planner setting out of range before anything runs (Params names it)
         for cap in args.caps:
-            Params(gap_cap=cap, alt_tours=args.alt_tours or 0, balance=args.balance or 0.0)
+            Params(
+                gap_cap=cap,
+                alt_tours=args.alt_tours or 0,
+                balance=args.balance or 0.0,
+                turn_share=0.0 if args.turn_share is None else args.turn_share,
+            )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -122,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         which=args.planners,
         alt_tours=args.alt_tours,
         balance=args.balance,
+        turn_share=args.turn_share,
     )
     return 0
 

@@ -163,6 +163,7 @@ def run(
     which: str = "all",
     alt_tours: int | None = None,
     balance: float | None = None,
+    turn_share: float | None = None,
 ) -> list[dict[str, Any]]:
     """Benchmark rows for every map in ``names`` and team size in ``ks``.
 
@@ -171,7 +172,8 @@ def run(
     :func:`merge_rows` joins the rows of separate runs (e.g. run in parallel).  ``alt_tours``
     or ``balance`` other than the default (:class:`~patrolopt.model.Params`) measures the
     planner with that many further tour searches, or that return-balance strength, for a
-    lone officer, named "patrolopt altN cap C" or "patrolopt balanceS cap C".
+    lone officer, named "patrolopt altN cap C" or "patrolopt balanceS cap C"; ``turn_share``
+    the share of a team's turn stretches, "patrolopt turnsS cap C".
     """
     if which not in ("all", "shipped", "baselines"):
         raise ValueError(f"which must be all, shipped or baselines, got {which!r}")
@@ -194,6 +196,9 @@ def run(
             if balance is not None:
                 more["balance"] = balance
                 label += f" balance{balance:g}"
+            if turn_share is not None:
+                more["turn_share"] = turn_share
+                label += f" turns{turn_share:g}"
             models = {cap: prepare(problem, Params(gap_cap=cap, **more)) for cap in caps}
             model = models[1.25] if 1.25 in models else models[caps[0]]
             attack = ATTACK_SHARE * model.team_gap
