@@ -13,10 +13,10 @@ meets every deadline (for a lone officer, optionally weighted by the return bala
 whole tour of decisions without a choice may hold once where it stands (the holds of
 :func:`~patrolopt.decide.decide`).  In a share of tour-long stretches a team takes turns:
 only one officer at a time may spend slack, so the spacing varies (:mod:`patrolopt.turns`).
-Decisions are taken in time order (a discrete-event
-simulation), and all randomness comes from ``numpy.random.default_rng(seed)``, so the same
-seed gives the same plan.  An arrival counts as a visit only once its time has come: a
-team-mate deciding in between must still see the node as waiting.  The plan is checked with
+Decisions are taken in time order (a discrete-event simulation), and all randomness comes
+from ``numpy.random.default_rng(seed)``, so the same seed gives the same plan.  An arrival
+counts as a visit only once its time has come: a team-mate deciding in between must still
+see the node as waiting.  The plan is checked with
 :func:`patrolopt.validate.validate_plan` before it is returned; a missed node deadline raises
 :class:`~patrolopt.errors.InfeasibleError`.
 """
@@ -142,13 +142,13 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
         if problem.k == 1 and model.params.balance > 0
         else None
     )
-    # Decisions in a row with at most one safe move, per officer: after a whole tour of them
-    # the officer may hold (once per stop) so that at least its timing varies.
     turns = (
         Turns.start(problem.k, model.params.turn_share, model.period, model.tours[0].m, rng)
         if problem.k > 1 and model.params.turn_share > 0
         else None
     )
+    # Decisions in a row with at most one safe move, per officer: after a whole tour of them
+    # the officer may hold (once per stop) so that at least its timing varies.
     no_choice = [0] * len(starts)
     just_held = [False] * len(starts)
     for i, (start, commit, t0) in enumerate(starts):

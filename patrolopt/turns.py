@@ -18,13 +18,15 @@ turn stretches without any safe move that would delay it: its spacing has reache
 the cap allows.  Outside turn stretches every officer may spend slack as before.  While one
 officer spends slack and the others do not, the gap behind it grows towards the cap and the
 gap ahead shrinks, so the next officer sometimes comes back early.  Turn stretches cost the
-routes some variety (fewer detours), so they are the exception, not the rule: on
-DIAG_floor1 with two officers a share of 0.1 bought a minimum capture of 0.023 for 0.009
-nats of H2 (``docs/benchmarks-patrolopt.md``, eighth round).
+routes some variety (fewer detours), so they are the exception, not the rule: a share of
+0.1 lifted the minimum capture on 19 of the 20 benchmark team rows at cap 1.25 (DIAG_floor1
+with two officers 0.000 -> 0.019) for 0.001-0.027 nats of H2 (``docs/benchmarks-patrolopt.md``,
+eighth round).
 
 This only restricts which of the moves :func:`patrolopt.decide.decide` proved safe an
 officer may take, so the deadlines and the cap hold exactly as before.  A lone officer has
-no spacing and never takes turns.
+no spacing and never takes turns; nor does the online mode (:mod:`patrolopt.online`), which
+answers each "where next" on its own.
 """
 
 from __future__ import annotations
