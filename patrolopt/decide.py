@@ -126,7 +126,8 @@ class Decision:
     #: makes its move afterwards.
     held: bool = False
     #: True when some safe move (before any was ruled out by ``may_delay``) would have put
-    #: the officer later on its tour: a detour it had room for.
+    #: the officer later on its tour: a detour it had room for.  Only worked out when asked
+    #: (``count_delays``) or when the officer may not delay.
     could_delay: bool = False
 
 
@@ -192,15 +193,19 @@ def upcoming_visits(model: PatrolModel, commits: list[Commitment], now: float) -
     An officer out of rotation keeps its ``first``.
     """
     first = np.array([c.first for c in commits])
-    period = model.period
-    out = first.copy()
-    for i, c in enumerate(commits):
-        if not c.in_rotation:
-            continue
-        passes = c.phase(model) + model.visit_times[c.direction]  # (n, width)
-        passes += np.ceil((now - 1e-9 - passes) / period) * period  # the next at or after now
-        out[i] = np.where(first[i] >= now - 1e-9, first[i], passes.min(axis=1))
-    return out
+    ahead = first.copy()
+    rotating = np.array([c.in_rotation for c in commits])
+    # Only the nodes an officer has passed since its commitment need the rotation: a few,
+    # since an officer renews its commitment at every step.
+    rows, cols = np.nonzero((first < now - 1e-9) & rotating[:, None])
+    if len(rows):
+        phases = np.array([commits[i].phase(model) for i in rows.tolist()])
+        directions = np.array([commits[i].direction for i in rows.tolist()])
+        wait = model.visit_times[directions, cols]  # (passed, width): passes within a period
+        wait += (phases - (now - 1e-9))[:, None]
+        wait %= model.period  # from now to each pass's next time
+        ahead[rows, cols] = wait.min(axis=1) + (now - 1e-9)
+    return ahead
 
 
 def _feasible(
@@ -379,6 +384,7 @@ def decide(
     balance: ReturnBalance | None = None,
     may_hold: bool = False,
     may_delay: bool = True,
+    count_delays: bool = False,
 ) -> Decision:
     """Choose the next step of one officer (see module docstring).
 
@@ -410,6 +416,9 @@ def decide(
     may_delay : bool
         False while a team-mate has the turn to spend slack (:mod:`patrolopt.turns`): only
         the safe moves that keep the officer's phase on its tour remain, and it never holds.
+    count_delays : bool
+        Report in :attr:`Decision.could_delay` whether a safe move would have put the
+        officer later on its tour (the turn's holder needs it; others skip the work).
 
     Returns
     -------
@@ -448,7 +457,7 @@ def decide(
     ok, slack = _feasible(model, first, phases, directions, others, deadline, now)
     safe_rows = [r for r, good in enumerate(ok.tolist()) if good]
     could_delay = False
-    if others and mine.in_rotation and safe_rows:
+    if others and mine.in_rotation and safe_rows and (count_delays or not may_delay):
         late = _later_than_needed(model, phases, safe_rows).tolist()
         could_delay = any(late[r] for r in safe_rows)
         if not may_delay:

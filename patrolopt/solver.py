@@ -178,6 +178,7 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
         if turns is not None and now >= problem.warmup_s:
             turns.at(now, rng)  # not while the team settles into its places
         may_delay = turns is None or turns.may_delay(i)
+        counting = turns is not None and turns.counting(i)
         decision = decide(
             model,
             now=now,
@@ -191,6 +192,7 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
             balance=balance,
             may_hold=no_choice[i] >= model.tours[0].m and not just_held[i],
             may_delay=may_delay,
+            count_delays=counting,
         )
         if turns is not None:
             turns.after(i, decision.could_delay, rng)

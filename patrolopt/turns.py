@@ -97,9 +97,13 @@ class Turns:
         """Whether ``officer`` may make a move that puts it later on its tour now."""
         return not self.active or officer == self.holder
 
+    def counting(self, officer: int) -> bool:
+        """Whether ``officer``'s decisions count towards passing the turn now."""
+        return self.active and officer == self.holder
+
     def after(self, officer: int, could_delay: bool, rng: np.random.Generator) -> None:
         """Count the holder's decision; pass the turn once it has waited ``patience`` of them."""
-        if not self.active or officer != self.holder:
+        if not self.counting(officer):
             return
         self.stuck = 0 if could_delay else self.stuck + 1
         if self.stuck >= self.patience:
