@@ -72,6 +72,13 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="share of turn stretches for a team (default: the shipped planner's, 0.1)",
     )
+    bench.add_argument(
+        "--return-pull",
+        type=float,
+        default=None,
+        help="a lone officer's pull toward its returns (default: the shipped planner's, 20; "
+        "0: the uniform choice)",
+    )
     bench.add_argument("--speed-only", action="store_true", help="only the speed figures")
     bench.add_argument("--out", type=Path, default=Path("bench/results/patrolopt.json"))
     bench.add_argument(
@@ -120,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                 alt_tours=args.alt_tours or 0,
                 balance=args.balance or 0.0,
                 turn_share=0.0 if args.turn_share is None else args.turn_share,
+                return_pull=0.0 if args.return_pull is None else args.return_pull,
             )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -134,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         alt_tours=args.alt_tours,
         balance=args.balance,
         turn_share=args.turn_share,
+        return_pull=args.return_pull,
     )
     return 0
 

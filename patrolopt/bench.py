@@ -164,6 +164,7 @@ def run(
     alt_tours: int | None = None,
     balance: float | None = None,
     turn_share: float | None = None,
+    return_pull: float | None = None,
 ) -> list[dict[str, Any]]:
     """Benchmark rows for every map in ``names`` and team size in ``ks``.
 
@@ -173,7 +174,8 @@ def run(
     or ``balance`` other than the default (:class:`~patrolopt.model.Params`) measures the
     planner with that many further tour searches, or that return-balance strength, for a
     lone officer, named "patrolopt altN cap C" or "patrolopt balanceS cap C"; ``turn_share``
-    the share of a team's turn stretches, "patrolopt turnsS cap C".
+    the share of a team's turn stretches, "patrolopt turnsS cap C"; ``return_pull`` a lone
+    officer's pull toward its returns (0: the uniform choice), "patrolopt pullS cap C".
     """
     if which not in ("all", "shipped", "baselines"):
         raise ValueError(f"which must be all, shipped or baselines, got {which!r}")
@@ -199,6 +201,9 @@ def run(
             if turn_share is not None:
                 more["turn_share"] = turn_share
                 label += f" turns{turn_share:g}"
+            if return_pull is not None:
+                more["return_pull"] = return_pull
+                label += f" pull{return_pull:g}"
             models = {cap: prepare(problem, Params(gap_cap=cap, **more)) for cap in caps}
             model = models[1.25] if 1.25 in models else models[caps[0]]
             attack = ATTACK_SHARE * model.team_gap

@@ -19,10 +19,11 @@ deadline-aware walk with a recovery guarantee:
    on the officers' phases alone, :func:`_phase_test`, spares the exact count for
    nearly every candidate).
 3. Pick one of the safe neighbours uniformly at random (maximum local entropy, after
-   Chevaleyre 2004 and the randomised strategies of Basilico, Gatti & Amigoni 2012; a lone
-   officer's choice may instead be weighted by the return balance of
-   :mod:`patrolopt.balance`, an option) and commit to its recovery rotation with the
-   largest slack.
+   Chevaleyre 2004 and the randomised strategies of Basilico, Gatti & Amigoni 2012) and
+   commit to its recovery rotation with the largest slack.  Where a lone officer's slack is
+   scarce, its choice is weighted by the return balance of :mod:`patrolopt.balance`, and
+   the moves that would spend the slack the weakest node within reach needs for its return
+   are dropped first (:func:`_reserve`).
 
 In a team's turn stretches (:mod:`patrolopt.turns`) an officer whose turn it is not keeps
 only the safe moves that keep its pace on its tour, so the spacing, not only the routes,
@@ -462,8 +463,10 @@ def decide(
         could_delay = any(late[r] for r in safe_rows)
         if not may_delay:
             safe_rows = [r for r in safe_rows if not late[r]]
-    safe_nodes = sorted({nodes[r] for r in safe_rows})
     slacks = slack.tolist()
+    if balance is not None and balance.mean_pull > 0 and safe_rows:
+        safe_rows = _reserve(model, balance, u, now, mine, nodes, safe_rows, slacks)
+    safe_nodes = sorted({nodes[r] for r in safe_rows})
     if safe_nodes:
         if balance is None:
             # one draw of the generator, as ``rng.choice(safe_nodes)`` would make it
@@ -519,6 +522,34 @@ def decide(
         safe_moves=len(safe_nodes),
         could_delay=could_delay,
     )
+
+
+def _reserve(
+    model: PatrolModel,
+    balance: ReturnBalance,
+    u: int,
+    now: float,
+    mine: Commitment,
+    nodes: tuple[int, ...],
+    safe_rows: list[int],
+    slacks: list[float],
+) -> list[int]:
+    """The safe rows that keep the slack the focus node's return needs (lone officer).
+
+    The focus (:meth:`ReturnBalance.focus`) is the weakest node the officer has just left or
+    will reach within the slack it can hold; its cheapest return is a step to its nearest
+    neighbour and back.  A row that would leave less slack than that is dropped, unless it is
+    that return.  Without the rule the slack goes to the nodes that are cheap to come back
+    to, and the leaves at the end of long edges (1r5's nodes 3, 8 and 9) go without: 0.054
+    with the uniform choice on 1r5, 0.17 with it (``docs/benchmarks-patrolopt.md``).
+    """
+    budget = float(np.min(model.cap)) - model.period
+    focus, is_back = balance.focus(u, now, mine.first, budget)
+    if focus < 0:
+        return safe_rows
+    cost = 2.0 * float(min(model.travel[focus, x] for x in model.neighbours[focus]))
+    keep = [r for r in safe_rows if slacks[r] >= cost or (is_back and nodes[r] == focus)]
+    return keep or safe_rows
 
 
 def _lateness(model: PatrolModel, phases: FloatArray, base: float) -> FloatArray:

@@ -63,6 +63,14 @@ class Params:
     return_window : float
         The attack time the balance defends, as a multiple of the optimal team gap (0.8:
         the benchmark's attacker, :mod:`patrolopt.bench`).
+    return_pull : float
+        For a lone officer whose slack is scarce (see ``return_slack``): how hard the nodes it
+        comes back to less than the average soon after leaving them pull its random choice;
+        with it, the slack the weakest node's return needs is kept back
+        (:mod:`patrolopt.balance`, ninth round).  0 chooses uniformly among the safe moves.
+    return_slack : float
+        The pull runs only where the lone officer's slack, the smallest gap cap less the
+        tour period, is at most this share of the period (0.25: caps up to 1.25).
     turn_share : float
         For a team: the share of tour-long stretches in which only one officer at a time may
         spend slack (:mod:`patrolopt.turns`), so the spacing, and not only the routes,
@@ -74,6 +82,8 @@ class Params:
     alt_tours: int = 6
     balance: float = 0.0
     return_window: float = 0.8
+    return_pull: float = 20.0
+    return_slack: float = 0.25
     turn_share: float = 0.1
 
     def __post_init__(self) -> None:
@@ -87,6 +97,10 @@ class Params:
             raise ValueError(f"balance must be >= 0, got {self.balance}")
         if not (math.isfinite(self.return_window) and self.return_window > 0):
             raise ValueError(f"return_window must be > 0, got {self.return_window}")
+        if not (math.isfinite(self.return_pull) and self.return_pull >= 0):
+            raise ValueError(f"return_pull must be >= 0, got {self.return_pull}")
+        if not (math.isfinite(self.return_slack) and self.return_slack >= 0):
+            raise ValueError(f"return_slack must be >= 0, got {self.return_slack}")
         if not 0.0 <= self.turn_share <= 1.0:
             raise ValueError(f"turn_share must be within [0, 1], got {self.turn_share}")
 

@@ -8,8 +8,10 @@ windows and hot-spot rules, and (c) is as unpredictable as those constraints all
 Method: the officers start evenly spaced on the optimal tour (Chevaleyre 2004) and then each
 decision is the randomised deadline-aware move of :func:`patrolopt.decide.decide` - a
 uniformly random choice among the moves after which a rotation of the optimal tour still
-meets every deadline (for a lone officer, optionally weighted by the return balance of
-:mod:`patrolopt.balance`, whose counts run over the plan).  A team officer that has gone a
+meets every deadline.  Where a lone officer's slack is scarce (caps up to 1.25), its choice
+is steered by the return balance of :mod:`patrolopt.balance`, whose counts run over the
+plan: toward the nodes it comes back to least soon after leaving them, keeping slack back
+for the weakest one's return.  A team officer that has gone a
 whole tour of decisions without a choice may hold once where it stands (the holds of
 :func:`~patrolopt.decide.decide`).  In a share of tour-long stretches a team takes turns:
 only one officer at a time may spend slack, so the spacing varies (:mod:`patrolopt.turns`).
@@ -135,11 +137,15 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
     # Arrivals decided but not yet made: they count as visits only once their time has come,
     # so no officer treats a node as fresh (and turns away from it) before it is visited.
     pending: list[tuple[int, float] | None] = [None] * len(starts)
+    params = model.params
+    # the pull toward returns only where a lone officer's slack is scarce (Params.return_slack)
+    scarce = float(np.min(model.cap)) - model.period <= params.return_slack * model.period + 1e-6
+    pull = params.return_pull if scarce else 0.0
     balance = (
         ReturnBalance.start(
-            graph.n, model.params.return_window * model.team_gap, model.params.balance
+            graph.n, params.return_window * model.team_gap, params.balance, mean_pull=pull
         )
-        if problem.k == 1 and model.params.balance > 0
+        if problem.k == 1 and (params.balance > 0 or pull > 0)
         else None
     )
     turns = (

@@ -60,8 +60,18 @@ def test_a_run_with_the_return_balance_names_it() -> None:
     assert [r["planner"] for r in rows[0]["planners"]] == ["patrolopt balance10 cap 1.25"]
 
 
+def test_a_run_with_another_return_pull_names_it() -> None:
+    rows = run(["grid"], [1], 1, caps=(1.25,), which="shipped", return_pull=0.0)
+    assert [r["planner"] for r in rows[0]["planners"]] == ["patrolopt pull0 cap 1.25"]
+
+
 @pytest.mark.parametrize(
-    ("option", "named"), [("--balance=-1", "balance"), ("--alt-tours=-2", "alt_tours")]
+    ("option", "named"),
+    [
+        ("--balance=-1", "balance"),
+        ("--alt-tours=-2", "alt_tours"),
+        ("--return-pull=-1", "return_pull"),
+    ],
 )
 def test_bench_refuses_a_bad_setting_before_running(
     option: str, named: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
