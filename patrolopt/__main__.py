@@ -79,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
         help="a lone officer's pull toward its returns (default: the shipped planner's, 20; "
         "0: the uniform choice)",
     )
+    bench.add_argument(
+        "--no-excursions",
+        action="store_true",
+        help="measure the planner without steps to a neighbour and straight back",
+    )
     bench.add_argument("--speed-only", action="store_true", help="only the speed figures")
     bench.add_argument("--out", type=Path, default=Path("bench/results/patrolopt.json"))
     bench.add_argument(
@@ -143,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         balance=args.balance,
         turn_share=args.turn_share,
         return_pull=args.return_pull,
+        excursions=False if args.no_excursions else None,
     )
     return 0
 

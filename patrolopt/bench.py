@@ -165,6 +165,7 @@ def run(
     balance: float | None = None,
     turn_share: float | None = None,
     return_pull: float | None = None,
+    excursions: bool | None = None,
 ) -> list[dict[str, Any]]:
     """Benchmark rows for every map in ``names`` and team size in ``ks``.
 
@@ -175,7 +176,8 @@ def run(
     planner with that many further tour searches, or that return-balance strength, for a
     lone officer, named "patrolopt altN cap C" or "patrolopt balanceS cap C"; ``turn_share``
     the share of a team's turn stretches, "patrolopt turnsS cap C"; ``return_pull`` a lone
-    officer's pull toward its returns (0: the uniform choice), "patrolopt pullS cap C".
+    officer's pull toward its returns (0: the uniform choice), "patrolopt pullS cap C";
+    ``excursions`` False the planner without steps to a neighbour and back, "patrolopt noexc".
     """
     if which not in ("all", "shipped", "baselines"):
         raise ValueError(f"which must be all, shipped or baselines, got {which!r}")
@@ -204,6 +206,9 @@ def run(
             if return_pull is not None:
                 more["return_pull"] = return_pull
                 label += f" pull{return_pull:g}"
+            if excursions is not None:
+                more["excursions"] = excursions
+                label += "" if excursions else " noexc"
             models = {cap: prepare(problem, Params(gap_cap=cap, **more)) for cap in caps}
             model = models[1.25] if 1.25 in models else models[caps[0]]
             attack = ATTACK_SHARE * model.team_gap

@@ -71,6 +71,10 @@ class Params:
     return_slack : float
         The pull runs only where the lone officer's slack, the smallest gap cap less the
         tour period, is at most this share of the period (0.25: caps up to 1.25).
+    excursions : bool
+        For a team: whether an officer may step to any neighbour and straight back before
+        going on along its tour (:func:`patrolopt.decide._excursions`), not only to the
+        neighbours next to it on a recovery tour.
     turn_share : float
         For a team: the share of tour-long stretches in which only one officer at a time may
         spend slack (:mod:`patrolopt.turns`), so the spacing, and not only the routes,
@@ -84,6 +88,7 @@ class Params:
     return_window: float = 0.8
     return_pull: float = 20.0
     return_slack: float = 0.25
+    excursions: bool = True
     turn_share: float = 0.1
 
     def __post_init__(self) -> None:

@@ -60,6 +60,11 @@ def test_a_run_with_the_return_balance_names_it() -> None:
     assert [r["planner"] for r in rows[0]["planners"]] == ["patrolopt balance10 cap 1.25"]
 
 
+def test_a_run_without_excursions_names_it() -> None:
+    rows = run(["grid"], [2], 1, caps=(1.25,), which="shipped", excursions=False)
+    assert [r["planner"] for r in rows[0]["planners"]] == ["patrolopt noexc cap 1.25"]
+
+
 def test_a_run_with_another_return_pull_names_it() -> None:
     rows = run(["grid"], [1], 1, caps=(1.25,), which="shipped", return_pull=0.0)
     assert [r["planner"] for r in rows[0]["planners"]] == ["patrolopt pull0 cap 1.25"]

@@ -105,7 +105,8 @@ def test_params_reject_a_bad_turn_share(share: float) -> None:
 
 
 def test_only_the_holder_gets_later_on_its_tour(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every decision of an officer without the turn keeps its phase; the holder's do not
+    """Every decision of an officer without the turn keeps its phase, unless its only safe
+    move is a later one (the turn narrows a choice, it cannot make one); the holder's do not
     always (it detours), and the cap holds."""
     problem = Problem(shipped_map("DIAG_floor1"), _team(2), horizon_s=3 * HOUR, warmup_s=1_800.0)
     model = prepare(problem, Params(turn_share=1.0))
@@ -119,7 +120,7 @@ def test_only_the_holder_gets_later_on_its_tour(monkeypatch: pytest.MonkeyPatch)
         if mine.in_rotation and kwargs["post"] is None:
             late = (decision.commitment.phase(model) - mine.phase(model)) % model.period
             late = min(late, model.period - late)
-            if not kwargs["may_delay"]:
+            if not kwargs["may_delay"] and decision.safe_moves > 1:
                 assert late < 1e-6, "an officer without the turn got later on its tour"
                 kept += 1
             elif late > 1e-6:
@@ -129,7 +130,7 @@ def test_only_the_holder_gets_later_on_its_tour(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(solver_module, "decide", watch)
     plan = plan_with(model, seed=3)
     assert validate_plan(problem, plan) == []
-    assert kept > 100
+    assert kept > 20  # decisions the turn narrowed (37 on this seed)
     assert delayed > 10
 
 
