@@ -11,7 +11,9 @@ deadline-aware walk with a recovery guarantee:
    its period and are entered where they differ), compute when the team would first
    visit every node if the officer went to ``v`` and then followed that rotation while the
    other officers follow their own committed rotations (their visits already made are
-   replaced by the rotation's next one, :func:`upcoming_visits`).
+   replaced by the rotation's next one, :func:`upcoming_visits`).  A team officer in
+   :func:`patrolopt.solver.solve` also has a step to each neighbour and straight back, then
+   its committed rotation (:func:`_excursions`).
 2. Keep the moves for which that recovery meets every deadline, keeps consecutive first
    visits within the cap, and keeps every node's visits in the periodic regime after
    recovery (all officers on tours of one period, each at its own phase) at most the
@@ -386,6 +388,7 @@ def decide(
     may_hold: bool = False,
     may_delay: bool = True,
     count_delays: bool = False,
+    excursions: bool = False,
 ) -> Decision:
     """Choose the next step of one officer (see module docstring).
 
@@ -420,6 +423,10 @@ def decide(
     count_delays : bool
         Report in :attr:`Decision.could_delay` whether a safe move would have put the
         officer later on its tour (the turn's holder needs it; others skip the work).
+    excursions : bool
+        A team officer may also step to any neighbour and straight back (:func:`_excursions`).
+        Only a caller that keeps the commitment may allow it: the online mode, which finds a
+        fresh commitment at every call, would not know at the neighbour to come back.
 
     Returns
     -------
@@ -453,7 +460,7 @@ def decide(
         directions = np.concatenate([[mine.direction], directions])
         arrive = np.concatenate([[a], arrive])
         rejoin = np.concatenate([[mine.arrival_s], rejoin])
-    elif others and mine.in_rotation and u == target and model.params.excursions:
+    elif excursions and others and mine.in_rotation and u == target:
         extra = _excursions(model, now, u, mine)
         nodes, pairs = (*nodes, *extra.nodes), (*pairs, *extra.pairs)
         first = np.concatenate([first, extra.first])

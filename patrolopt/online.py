@@ -8,6 +8,8 @@ assumed to rejoin the optimal tour from where it is heading, at the rotation wit
 slack, and the asking officer gets a uniformly random move among those that keep every
 deadline (or, when none can any more, the move that catches up fastest). Fixed posts of the
 problem are kept as by ``solve``: an officer whose post is near heads for it and stands it.
+The online mode takes no turns and no excursions (a step to a neighbour and straight back):
+both need the commitment that ``solve`` carries from one decision to the next.
 """
 
 from __future__ import annotations

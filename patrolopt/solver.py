@@ -11,8 +11,9 @@ uniformly random choice among the moves after which a rotation of the optimal to
 meets every deadline.  Where a lone officer's slack is scarce (caps up to 1.25), its choice
 is steered by the return balance of :mod:`patrolopt.balance`, whose counts run over the
 plan: toward the nodes it comes back to least soon after leaving them, keeping slack back
-for the weakest one's return.  A team officer that has gone a
-whole tour of decisions without a choice may hold once where it stands (the holds of
+for the weakest one's return.  A team officer may also step to any neighbour and straight
+back before going on along its tour (:func:`~patrolopt.decide._excursions`).  A team officer
+that has gone a whole tour of decisions without a choice may hold once where it stands (the holds of
 :func:`~patrolopt.decide.decide`).  In a share of tour-long stretches a team takes turns:
 only one officer at a time may spend slack, so the spacing varies (:mod:`patrolopt.turns`).
 Decisions are taken in time order (a discrete-event simulation), and all randomness comes
@@ -199,6 +200,7 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
             may_hold=no_choice[i] >= model.tours[0].m and not just_held[i],
             may_delay=may_delay,
             count_delays=counting,
+            excursions=params.excursions,
         )
         if turns is not None:
             turns.after(i, decision.could_delay, rng)
