@@ -57,9 +57,9 @@ class Params:
     balance : float
         For a lone officer: strength of the return balance (:mod:`patrolopt.balance`), which
         weights the random choice toward the node it has come back to least soon after
-        leaving it.  0 (the default) chooses uniformly among the safe moves: the balance
-        helps some maps and caps and hurts others, and costs the larger campuses entropy
-        (``docs/benchmarks-patrolopt.md``, sixth round), so it is a measured option.
+        leaving it.  0 (the default) leaves this pull off: it helps some maps and caps and
+        hurts others, and costs the larger campuses entropy (``docs/benchmarks-patrolopt.md``,
+        sixth round), so it is a measured option.  The shipped pull is ``return_pull``.
     return_window : float
         The attack time the balance defends, as a multiple of the optimal team gap (0.8:
         the benchmark's attacker, :mod:`patrolopt.bench`).
