@@ -606,8 +606,7 @@ def _reserve(
     to, and the leaves at the end of long edges (1r5's nodes 3, 8 and 9) go without: 0.054
     with the uniform choice on 1r5, 0.17 with it (``docs/benchmarks-patrolopt.md``).
     """
-    budget = float(np.min(model.cap)) - model.period
-    focus, is_back = balance.focus(u, now, mine.first, budget)
+    focus, is_back = balance.focus(u, now, mine.first, model.slack_s)
     if focus < 0:
         return safe_rows
     cost = 2.0 * float(min(model.travel[focus, x] for x in model.neighbours[focus]))

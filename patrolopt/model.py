@@ -248,6 +248,12 @@ class PatrolModel:
         """Tour period, seconds."""
         return self.tours[0].period
 
+    @property
+    def slack_s(self) -> float:
+        """The most slack one officer can hold: the smallest cap less the team gap (for a
+        lone officer, the tour period)."""
+        return float(self.cap.min()) - self.team_gap
+
     def moves(self, u: int, direction: int) -> Moves:
         """The moves from ``u`` and their recoveries, for an officer on ``tours[direction]``.
 

@@ -13,8 +13,8 @@ is steered by the return balance of :mod:`patrolopt.balance`, whose counts run o
 plan: toward the nodes it comes back to least soon after leaving them, keeping slack back
 for the weakest one's return.  A team officer may also step to any neighbour and straight
 back before going on along its tour (:func:`~patrolopt.decide._excursions`).  A team officer
-that has gone a whole tour of decisions without a choice may hold once where it stands (the holds of
-:func:`~patrolopt.decide.decide`).  In a share of tour-long stretches a team takes turns:
+that has gone a whole tour of decisions without a choice may hold once where it stands (the
+holds of :func:`~patrolopt.decide.decide`).  In a share of tour-long stretches a team takes turns:
 only one officer at a time may spend slack, so the spacing varies (:mod:`patrolopt.turns`).
 Decisions are taken in time order (a discrete-event simulation), and all randomness comes
 from ``numpy.random.default_rng(seed)``, so the same seed gives the same plan.  An arrival
@@ -140,7 +140,7 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
     pending: list[tuple[int, float] | None] = [None] * len(starts)
     params = model.params
     # the pull toward returns only where a lone officer's slack is scarce (Params.return_slack)
-    scarce = float(np.min(model.cap)) - model.period <= params.return_slack * model.period + 1e-6
+    scarce = model.slack_s <= params.return_slack * model.period + 1e-6
     pull = params.return_pull if scarce else 0.0
     balance = (
         ReturnBalance.start(
