@@ -78,10 +78,10 @@ def main() -> None:
         "short_by_tenth_of_T": counts.tolist(),
     }
     if args.per_node:
-        order = sorted(range(graph.n), key=lambda j: split(gaps[j])["share_short"])
-        rows = [
-            {"node": graph.nodes[j].id, "visits": len(gaps[j]), **split(gaps[j])} for j in order
-        ]
+        # a node seen at most once after the warm-up has no gap to split
+        splits = {j: split(g) for j, g in enumerate(gaps) if len(g)}
+        order = sorted(splits, key=lambda j: splits[j]["share_short"])
+        rows = [{"node": graph.nodes[j].id, "visits": len(gaps[j]), **splits[j]} for j in order]
         out["weakest_nodes"] = rows[: args.per_node]
         out["strongest_nodes"] = rows[-args.per_node :]
     print(json.dumps(out, indent=1))
