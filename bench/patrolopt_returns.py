@@ -33,14 +33,15 @@ from patrolopt.solver import plan_with
 RETURN_T = 0.8 + 1e-9
 
 
-def split(gaps: npt.NDArray[np.float64]) -> dict[str, float]:
-    """Share of returns, mean gap, and mean return and mean other gap, in tour periods."""
+def split(gaps: npt.NDArray[np.float64]) -> dict[str, float | None]:
+    """Share of returns, mean gap, and mean return and mean other gap, in tour periods
+    (None: no such gap)."""
     short, long = gaps[gaps <= RETURN_T], gaps[gaps > RETURN_T]
     return {
         "share_short": round(len(short) / len(gaps), 3),
         "mean_gap_T": round(float(gaps.mean()), 3),
-        "mean_short_T": round(float(short.mean()), 3) if len(short) else float("nan"),
-        "mean_long_T": round(float(long.mean()), 3) if len(long) else float("nan"),
+        "mean_short_T": round(float(short.mean()), 3) if len(short) else None,
+        "mean_long_T": round(float(long.mean()), 3) if len(long) else None,
     }
 
 
@@ -80,7 +81,7 @@ def main() -> None:
     if args.per_node:
         # a node seen at most once after the warm-up has no gap to split
         splits = {j: split(g) for j, g in enumerate(gaps) if len(g)}
-        order = sorted(splits, key=lambda j: splits[j]["share_short"])
+        order = sorted(splits, key=lambda j: len(gaps[j][gaps[j] <= RETURN_T]) / len(gaps[j]))
         rows = [{"node": graph.nodes[j].id, "visits": len(gaps[j]), **splits[j]} for j in order]
         out["weakest_nodes"] = rows[: args.per_node]
         out["strongest_nodes"] = rows[-args.per_node :]
