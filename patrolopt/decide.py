@@ -446,28 +446,19 @@ def decide(
     first = rejoin[:, None] + model.offset_table[moves.rows]
     first[moves.index, moves.columns] = arrive
     phases = (rejoin - moves.arrival) % moves.period
-    directions = moves.tours
-    nodes, pairs, wait = moves.nodes, moves.pairs, 0.0
+    rows = Rows(moves.nodes, moves.pairs, first, phases, moves.tours, arrive, rejoin)
+    wait = 0.0
     if u != target and mine.arrival_s > now:
         # En route to the committed rejoin point (after the start, a post or a shift start):
         # one more row, first, to keep that commitment.
         v = model.next_hop(u, target)
         a = now + float(model.travel[u, v])
-        nodes, pairs = (v, *nodes), ((mine.direction, mine.position), *pairs)
         wait = max(0.0, mine.arrival_s - a) if v == target else 0.0
-        first = np.concatenate([mine.first[None, :], first])
-        phases = np.concatenate([[mine.phase(model)], phases])
-        directions = np.concatenate([[mine.direction], directions])
-        arrive = np.concatenate([[a], arrive])
-        rejoin = np.concatenate([[mine.arrival_s], rejoin])
+        rows = _kept(model, mine, v, a).then(rows)
     elif excursions and others and mine.in_rotation and u == target:
-        extra = _excursions(model, now, u, mine)
-        nodes, pairs = (*nodes, *extra.nodes), (*pairs, *extra.pairs)
-        first = np.concatenate([first, extra.first])
-        phases = np.concatenate([phases, extra.phases])
-        directions = np.concatenate([directions, extra.directions])
-        arrive = np.concatenate([arrive, extra.arrive])
-        rejoin = np.concatenate([rejoin, extra.rejoin])
+        rows = rows.then(_excursions(model, now, u, mine))
+    nodes, pairs, first = rows.nodes, rows.pairs, rows.first
+    phases, directions, arrive, rejoin = rows.phases, rows.directions, rows.arrive, rows.rejoin
     if upcoming is not None:
         first = model.with_absence(first, upcoming)
     ok, slack = _feasible(model, first, phases, directions, others, deadline, now)
@@ -540,8 +531,9 @@ def decide(
 
 
 @dataclass(frozen=True)
-class Excursions:
-    """Rows of :func:`decide` for a step to each neighbour and straight back (one per node)."""
+class Rows:
+    """Candidate rows of :func:`decide`: per row the node stepped to, the (tour, position)
+    of the recovery, its first visits, phase, tour, arrival and rejoin time."""
 
     nodes: tuple[int, ...]
     pairs: tuple[tuple[int, int], ...]
@@ -551,8 +543,33 @@ class Excursions:
     arrive: FloatArray
     rejoin: FloatArray
 
+    def then(self, more: Rows) -> Rows:
+        """These rows followed by ``more``."""
+        return Rows(
+            (*self.nodes, *more.nodes),
+            (*self.pairs, *more.pairs),
+            np.concatenate([self.first, more.first]),
+            np.concatenate([self.phases, more.phases]),
+            np.concatenate([self.directions, more.directions]),
+            np.concatenate([self.arrive, more.arrive]),
+            np.concatenate([self.rejoin, more.rejoin]),
+        )
 
-def _excursions(model: PatrolModel, now: float, u: int, mine: Commitment) -> Excursions:
+
+def _kept(model: PatrolModel, mine: Commitment, v: int, arrival: float) -> Rows:
+    """The one row of an officer en route that keeps its commitment: a step to ``v``."""
+    return Rows(
+        (v,),
+        ((mine.direction, mine.position),),
+        mine.first[None, :],
+        np.array([mine.phase(model)]),
+        np.array([mine.direction], dtype=np.int64),
+        np.array([arrival]),
+        np.array([mine.arrival_s]),
+    )
+
+
+def _excursions(model: PatrolModel, now: float, u: int, mine: Commitment) -> Rows:
     """A step from ``u`` to each neighbour ``x`` and straight back, then the commitment.
 
     The recoveries of :meth:`PatrolModel.moves` enter a tour at the neighbour, so they only
@@ -574,9 +591,9 @@ def _excursions(model: PatrolModel, now: float, u: int, mine: Commitment) -> Exc
     # start of the officer's periodic regime on its tour, and x's is not (crediting it let
     # four officers on grid at cap 1.5 break the cap).  Leaving a visit out only makes the
     # checks stricter.
-    first = back[:, None] + model.offset_table[model.offset_base[d] + here][None, :]
+    first = back[:, None] + model.offsets[d][here][None, :]
     tour = model.tours[d]
-    return Excursions(
+    return Rows(
         nodes=tuple(side),
         pairs=tuple((d, here) for _ in side),
         first=first,
