@@ -80,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
         "0: the uniform choice)",
     )
     bench.add_argument(
+        "--variety",
+        type=float,
+        default=None,
+        help="a team's preference for the moves taken least often from the same pair of "
+        "nodes, at caps up to 1.25 (default: the shipped planner's, 0.5; 0: the uniform choice)",
+    )
+    bench.add_argument(
         "--no-excursions",
         action="store_true",
         help="measure the planner without steps to a neighbour and straight back",
@@ -133,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                 balance=args.balance or 0.0,
                 turn_share=0.0 if args.turn_share is None else args.turn_share,
                 return_pull=0.0 if args.return_pull is None else args.return_pull,
+                variety=0.0 if args.variety is None else args.variety,
             )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -149,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         turn_share=args.turn_share,
         return_pull=args.return_pull,
         excursions=False if args.no_excursions else None,
+        variety=args.variety,
     )
     return 0
 

@@ -166,6 +166,7 @@ def run(
     turn_share: float | None = None,
     return_pull: float | None = None,
     excursions: bool | None = None,
+    variety: float | None = None,
 ) -> list[dict[str, Any]]:
     """Benchmark rows for every map in ``names`` and team size in ``ks``.
 
@@ -177,7 +178,9 @@ def run(
     lone officer, named "patrolopt altN cap C" or "patrolopt balanceS cap C"; ``turn_share``
     the share of a team's turn stretches, "patrolopt turnsS cap C"; ``return_pull`` a lone
     officer's pull toward its returns (0: the uniform choice), "patrolopt pullS cap C";
-    ``excursions`` False the planner without steps to a neighbour and back, "patrolopt noexc".
+    ``excursions`` False the planner without steps to a neighbour and back, "patrolopt noexc";
+    ``variety`` a team's preference for the moves taken least often from the same pair of
+    nodes (0: the uniform choice), "patrolopt varietyS cap C".
     """
     if which not in ("all", "shipped", "baselines"):
         raise ValueError(f"which must be all, shipped or baselines, got {which!r}")
@@ -209,6 +212,9 @@ def run(
             if excursions is not None:
                 more["excursions"] = excursions
                 label += "" if excursions else " noexc"
+            if variety is not None:
+                more["variety"] = variety
+                label += f" variety{variety:g}"
             models = {cap: prepare(problem, Params(gap_cap=cap, **more)) for cap in caps}
             model = models[1.25] if 1.25 in models else models[caps[0]]
             attack = ATTACK_SHARE * model.team_gap

@@ -25,7 +25,8 @@ deadline-aware walk with a recovery guarantee:
    commit to its recovery rotation with the largest slack.  Where a lone officer's slack is
    scarce, its choice is weighted by the return balance of :mod:`patrolopt.balance`, and
    the moves that would spend the slack the weakest node within reach needs for its return
-   are dropped first (:func:`_reserve`).
+   are dropped first (:func:`_reserve`); where a team's is, by the next-node counts of
+   :mod:`patrolopt.variety`.
 
 In a team's turn stretches (:mod:`patrolopt.turns`) an officer whose turn it is not keeps
 only the safe moves that keep its pace on its tour, so the spacing, not only the routes,
@@ -54,6 +55,7 @@ from patrolopt.balance import ReturnBalance
 from patrolopt.model import PatrolModel
 from patrolopt.plan import Step
 from patrolopt.problem import FixedPost
+from patrolopt.variety import Variety
 
 __all__ = [
     "HOLD_CHANCE",
@@ -389,6 +391,8 @@ def decide(
     may_delay: bool = True,
     count_delays: bool = False,
     excursions: bool = False,
+    variety: Variety | None = None,
+    previous: int = -1,
 ) -> Decision:
     """Choose the next step of one officer (see module docstring).
 
@@ -427,6 +431,11 @@ def decide(
         A team officer may also step to any neighbour and straight back (:func:`_excursions`).
         Only a caller that keeps the commitment may allow it: the online mode, which finds a
         fresh commitment at every call, would not know at the neighbour to come back.
+    variety : Variety or None
+        A team's next-node counts (:mod:`patrolopt.variety`): without a return balance, the
+        choice among several safe moves is weighted by them.
+    previous : int
+        The node the officer came to ``u`` from (-1: none); the variety's context with ``u``.
 
     Returns
     -------
@@ -474,12 +483,15 @@ def decide(
         safe_rows = _reserve(model, balance, u, now, mine, nodes, safe_rows, slacks)
     safe_nodes = sorted({nodes[r] for r in safe_rows})
     if safe_nodes:
-        if balance is None:
-            # one draw of the generator, as ``rng.choice(safe_nodes)`` would make it
-            v = safe_nodes[int(rng.integers(0, len(safe_nodes)))]
-        else:
+        if balance is not None:
             weight = balance.weights(safe_nodes, now + model.travel[u, safe_nodes])
             v = safe_nodes[int(rng.choice(len(safe_nodes), p=weight / weight.sum()))]
+        elif variety is not None and len(safe_nodes) > 1:
+            weight = variety.weights(previous, u, safe_nodes)
+            v = safe_nodes[int(rng.choice(len(safe_nodes), p=weight / weight.sum()))]
+        else:
+            # one draw of the generator, as ``rng.choice(safe_nodes)`` would make it
+            v = safe_nodes[int(rng.integers(0, len(safe_nodes)))]
         choice = max((r for r in safe_rows if nodes[r] == v), key=slacks.__getitem__)
         prefix = ""
     else:

@@ -79,6 +79,12 @@ class Params:
         For a team: the share of tour-long stretches in which only one officer at a time may
         spend slack (:mod:`patrolopt.turns`), so the spacing, and not only the routes,
         varies.  0 lets every officer spend slack all the time.
+    variety : float
+        For a team at gap caps up to ``1 + return_slack`` (1.25), where an officer's slack
+        is scarce: how hard the moves taken least often from the same pair of nodes are
+        preferred (:mod:`patrolopt.variety`, eleventh round).  0 chooses uniformly among the
+        safe moves; at larger caps the uniform choice is kept, since every team row already
+        reaches H2 0.63 or more there.
     """
 
     gap_cap: float = 1.25
@@ -90,6 +96,7 @@ class Params:
     return_slack: float = 0.25
     excursions: bool = True
     turn_share: float = 0.1
+    variety: float = 0.5
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.gap_cap) and self.gap_cap >= 1.0):
@@ -108,6 +115,8 @@ class Params:
             raise ValueError(f"return_slack must be >= 0, got {self.return_slack}")
         if not 0.0 <= self.turn_share <= 1.0:
             raise ValueError(f"turn_share must be within [0, 1], got {self.turn_share}")
+        if not (math.isfinite(self.variety) and self.variety >= 0):
+            raise ValueError(f"variety must be >= 0, got {self.variety}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ back before going on along its tour (:func:`~patrolopt.decide._excursions`).  A 
 that has gone a whole tour of decisions without a choice may hold once where it stands (the
 holds of :func:`~patrolopt.decide.decide`).  In a share of tour-long stretches a team takes turns:
 only one officer at a time may spend slack, so the spacing varies (:mod:`patrolopt.turns`).
+At caps up to 1.25 a team's choice prefers the moves taken least often from the same pair of
+nodes so far (:mod:`patrolopt.variety`).
 Decisions are taken in time order (a discrete-event simulation), and all randomness comes
 from ``numpy.random.default_rng(seed)``, so the same seed gives the same plan.  An arrival
 counts as a visit only once its time has come: a team-mate deciding in between must still
@@ -38,6 +40,7 @@ from patrolopt.plan import Plan, Step
 from patrolopt.problem import Problem
 from patrolopt.turns import Turns
 from patrolopt.validate import validate_plan
+from patrolopt.variety import Variety
 
 __all__ = ["Params", "solve", "start_positions"]
 
@@ -149,6 +152,14 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
         if problem.k == 1 and (params.balance > 0 or pull > 0)
         else None
     )
+    # Variety where a team's slack is scarce: at gap caps up to 1 + return_slack.
+    variety = (
+        Variety(graph.n, params.variety)
+        if problem.k > 1
+        and params.variety > 0
+        and params.gap_cap <= 1.0 + params.return_slack + 1e-9
+        else None
+    )
     turns = (
         Turns.start(problem.k, model.params.turn_share, model.period, model.tours[0].m, rng)
         if problem.k > 1 and model.params.turn_share > 0
@@ -186,6 +197,7 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
             turns.at(now, rng)  # not while the team settles into its places
         may_delay = turns is None or turns.may_delay(i)
         counting = turns is not None and turns.counting(i)
+        previous = graph.index[steps[i][-2].node] if len(steps[i]) > 1 else -1
         decision = decide(
             model,
             now=now,
@@ -201,6 +213,8 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
             may_delay=may_delay,
             count_delays=counting,
             excursions=params.excursions,
+            variety=variety,
+            previous=previous,
         )
         if turns is not None:
             turns.after(i, decision.could_delay, rng)
@@ -210,6 +224,8 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
         v = decision.node
         if balance is not None and v != u:  # staying put is no return
             balance.arrive(v, step.arrival_s)
+        if variety is not None and v != u:
+            variety.taken(previous, u, v)
         if v == u and steps[i][-1].node == step.node:
             prev = steps[i][-1]
             reason = f"{prev.reason}; {step.reason}" if decision.held else step.reason

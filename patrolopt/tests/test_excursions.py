@@ -16,9 +16,12 @@ from patrolopt.validate import validate_plan
 TEAM = (Officer("a"), Officer("b"))
 
 
-def _model(name: str, **params: bool) -> PatrolModel:
+def _model(name: str, *, excursions: bool = True) -> PatrolModel:
+    """Two officers at cap 1.25 with or without excursions, and without the variety of
+    :mod:`patrolopt.variety`, whose weights also bring separate moves back more often, so the
+    excursions are measured alone."""
     problem = Problem(shipped_map(name), TEAM, horizon_s=8 * 3600.0, warmup_s=1800.0)
-    return prepare(problem, Params(**params))
+    return prepare(problem, Params(excursions=excursions, variety=0.0))
 
 
 def _tour_edges(model: PatrolModel) -> set[frozenset[int]]:
