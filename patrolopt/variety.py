@@ -15,7 +15,9 @@ the safe moves.  Moves taken less often from this context weigh more, which draw
 distribution toward uniform over the moves that occur there; this is the count-balancing
 idea of the return balance (:mod:`patrolopt.balance`) applied to the next-node distribution.
 The randomness is still spent only among the moves :func:`patrolopt.decide.decide` proved
-safe, so the deadlines and the cap hold exactly as before.
+safe, so the deadlines and the cap hold exactly as before.  The counts belong to one plan
+(:func:`patrolopt.solver.solve`); the online mode (:func:`patrolopt.online.next_stop`), which
+keeps no history between calls, chooses uniformly.
 
 Measured (``docs/benchmarks-patrolopt.md``, eleventh round), strength 0.5 at cap 1.25: H2
 rose on 18 of the 20 team rows and three rows that missed 0.5 nats reach it.  It costs on
