@@ -483,15 +483,16 @@ def decide(
         safe_rows = _reserve(model, balance, u, now, mine, nodes, safe_rows, slacks)
     safe_nodes = sorted({nodes[r] for r in safe_rows})
     if safe_nodes:
+        weight = None
         if balance is not None:
             weight = balance.weights(safe_nodes, now + model.travel[u, safe_nodes])
-            v = safe_nodes[int(rng.choice(len(safe_nodes), p=weight / weight.sum()))]
         elif variety is not None and len(safe_nodes) > 1:
             weight = variety.weights(previous, u, safe_nodes)
-            v = safe_nodes[int(rng.choice(len(safe_nodes), p=weight / weight.sum()))]
-        else:
+        if weight is None:
             # one draw of the generator, as ``rng.choice(safe_nodes)`` would make it
             v = safe_nodes[int(rng.integers(0, len(safe_nodes)))]
+        else:
+            v = safe_nodes[int(rng.choice(len(safe_nodes), p=weight / weight.sum()))]
         choice = max((r for r in safe_rows if nodes[r] == v), key=slacks.__getitem__)
         prefix = ""
     else:

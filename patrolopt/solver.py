@@ -197,7 +197,10 @@ def plan_with(model: PatrolModel, *, seed: int) -> Plan:
             turns.at(now, rng)  # not while the team settles into its places
         may_delay = turns is None or turns.may_delay(i)
         counting = turns is not None and turns.counting(i)
-        previous = graph.index[steps[i][-2].node] if len(steps[i]) > 1 else -1
+        # the variety's context: the node the officer came from (only the variety reads it)
+        previous = (
+            graph.index[steps[i][-2].node] if variety is not None and len(steps[i]) > 1 else -1
+        )
         decision = decide(
             model,
             now=now,
