@@ -27,30 +27,22 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from collections import deque
 from typing import Any
 
+import networkx as nx
 import numpy as np
+import numpy.typing as npt
 
 from patrolopt.bench import ATTACK_SHARE, DAY_S, load_bench_graph
 from patrolopt.metrics import wilson_lower
 from patrolopt.tour import optimal_tour, step_times
 
 
-def colour_classes(neighbours: tuple[tuple[int, ...], ...]) -> tuple[list[int], list[int]] | None:
-    """The two colour classes of a connected bipartite graph (None: not bipartite)."""
-    colour = [-1] * len(neighbours)
-    colour[0] = 0
-    queue = deque([0])
-    while queue:
-        u = queue.popleft()
-        for v in neighbours[u]:
-            if colour[v] < 0:
-                colour[v] = 1 - colour[u]
-                queue.append(v)
-            elif colour[v] == colour[u]:
-                return None
-    return [j for j, c in enumerate(colour) if c == 0], [j for j, c in enumerate(colour) if c == 1]
+def colour_classes(step: npt.NDArray[np.float64]) -> list[set[int]] | None:
+    """The two colour classes of the connected graph whose steps are ``step`` (``inf``: no
+    edge), as networkx finds them (None: not bipartite)."""
+    graph = nx.from_numpy_array(np.isfinite(step).astype(int))
+    return list(nx.bipartite.sets(graph)) if nx.is_bipartite(graph) else None
 
 
 def even_floor(x: float) -> int:
@@ -91,7 +83,7 @@ def main() -> None:
     finite = step[np.isfinite(step)]
     tau = float(finite[0])
     out: dict[str, Any] = {"map": args.map, "cap": args.cap}
-    classes = colour_classes(graph.neighbours("foot"))
+    classes = colour_classes(step)
     why = [
         *([] if np.allclose(finite, tau) else ["steps differ in time"]),
         *([] if classes else ["the graph is not bipartite"]),
