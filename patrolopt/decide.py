@@ -13,7 +13,7 @@ deadline-aware walk with a recovery guarantee:
    other officers follow their own committed rotations (their visits already made are
    replaced by the rotation's next one, :func:`upcoming_visits`).  A team officer in
    :func:`patrolopt.solver.solve` also has a step to each neighbour and straight back, then
-   its committed rotation (:func:`_excursions`).
+   its committed rotation (the excursions of :meth:`PatrolModel.moves`).
 2. Keep the moves for which that recovery meets every deadline, keeps consecutive first
    visits within the cap, and keeps every node's visits in the periodic regime after
    recovery (all officers on tours of one period, each at its own phase) at most the
@@ -197,12 +197,13 @@ def upcoming_visits(model: PatrolModel, commits: list[Commitment], now: float) -
     after the warm-up of every seed tried).
     An officer out of rotation keeps its ``first``.
     """
-    first = np.array([c.first for c in commits])
-    ahead = first.copy()
-    rotating = np.array([c.in_rotation for c in commits])
+    ahead = np.array([c.first for c in commits])  # a copy, written below
     # Only the nodes an officer has passed since its commitment need the rotation: a few,
     # since an officer renews its commitment at every step.
-    rows, cols = np.nonzero((first < now - 1e-9) & rotating[:, None])
+    passed = ahead < now - 1e-9
+    if not all(c.in_rotation for c in commits):
+        passed &= np.array([c.in_rotation for c in commits])[:, None]
+    rows, cols = np.nonzero(passed)
     if len(rows):
         phases = np.array([commits[i].phase(model) for i in rows.tolist()])
         directions = np.array([commits[i].direction for i in rows.tolist()])
@@ -428,9 +429,10 @@ def decide(
         Report in :attr:`Decision.could_delay` whether a safe move would have put the
         officer later on its tour (the turn's holder needs it; others skip the work).
     excursions : bool
-        A team officer may also step to any neighbour and straight back (:func:`_excursions`).
-        Only a caller that keeps the commitment may allow it: the online mode, which finds a
-        fresh commitment at every call, would not know at the neighbour to come back.
+        A team officer may also step to any neighbour and straight back (the excursions of
+        :meth:`PatrolModel.moves`).  Only a caller that keeps the commitment may allow it:
+        the online mode, which finds a fresh commitment at every call, would not know at the
+        neighbour to come back.
     variety : Variety or None
         A team's next-node counts (:mod:`patrolopt.variety`): without a return balance, the
         choice among several safe moves is weighted by them.
@@ -446,14 +448,16 @@ def decide(
         return _toward_post(model, now=now, u=u, mine=mine, last=last, post=post, rng=rng)
     deadline = model.deadlines(last, now)
     target = int(model.tours[mine.direction].walk[mine.position])
+    # A team officer standing on its committed rotation may also make excursions.
+    here = mine.position if excursions and others and mine.in_rotation and u == target else -1
     # One row per candidate: a move and the recovery after it (``Moves``), vectorised.
-    moves = model.moves(u, mine.direction)
+    moves = model.moves(u, mine.direction, here)
     arrive = now + moves.travel
-    # rejoin = arrival + the stay the officer makes (``_dwell``) - the stay the tour assumes;
-    # both are the model's dwell, and the sum is kept in this form so plans stay bit for bit
-    rejoin = arrive + moves.dwell - moves.dwell
-    first = rejoin[:, None] + model.offset_table[moves.rows]
-    first[moves.index, moves.columns] = arrive
+    # rejoin: the arrival, plus the stay the officer makes (``_dwell``, the model's), plus
+    # what follows it (``Moves.onward``); kept in this form so plans stay bit for bit
+    rejoin = arrive + moves.dwell + moves.onward
+    first = rejoin[:, None] + moves.offsets
+    first[moves.index, moves.columns] = arrive[: moves.index.size]
     phases = (rejoin - moves.arrival) % moves.period
     rows = Rows(moves.nodes, moves.pairs, first, phases, moves.tours, arrive, rejoin)
     wait = 0.0
@@ -464,8 +468,6 @@ def decide(
         a = now + float(model.travel[u, v])
         wait = max(0.0, mine.arrival_s - a) if v == target else 0.0
         rows = _kept(model, mine, v, a).then(rows)
-    elif excursions and others and mine.in_rotation and u == target:
-        rows = rows.then(_excursions(model, now, u, mine))
     nodes, pairs, first = rows.nodes, rows.pairs, rows.first
     phases, directions, arrive, rejoin = rows.phases, rows.directions, rows.arrive, rows.rejoin
     if upcoming is not None:
@@ -579,41 +581,6 @@ def _kept(model: PatrolModel, mine: Commitment, v: int, arrival: float) -> Rows:
         np.array([mine.direction], dtype=np.int64),
         np.array([arrival]),
         np.array([mine.arrival_s]),
-    )
-
-
-def _excursions(model: PatrolModel, now: float, u: int, mine: Commitment) -> Rows:
-    """A step from ``u`` to each neighbour ``x`` and straight back, then the commitment.
-
-    The recoveries of :meth:`PatrolModel.moves` enter a tour at the neighbour, so they only
-    reach the neighbours next to ``u`` on some tour; a node next to ``u`` on the map but far
-    from it on the tour (the next corridor over, the room across the hall) was never a
-    choice.  The excursion returns to ``u`` and goes on along the committed tour from there,
-    two edges late, and is checked like every other row.  It spends slack a team's officers
-    could not use otherwise: with it H2 on DIAG_floor1 and cumberland with two officers rose
-    from 0.49 and 0.48 to 0.53 and 0.54 (``docs/benchmarks-patrolopt.md``, ninth round).  A
-    lone officer does not take them: its slack is better spent on returns (cumberland's
-    capture 0.172 without them, 0.117 with them).
-    """
-    d, here = mine.direction, mine.position
-    side = model.neighbours[u]
-    xs = np.array(side, dtype=np.int64)
-    arrive = now + model.travel[u, xs]
-    back = arrive + model.model_dwell[xs] + model.travel[xs, u]
-    # The visit to x itself is left out: the team checks take every first visit for the
-    # start of the officer's periodic regime on its tour, and x's is not (crediting it let
-    # four officers on grid at cap 1.5 break the cap).  Leaving a visit out only makes the
-    # checks stricter.
-    first = back[:, None] + model.offsets[d][here][None, :]
-    tour = model.tours[d]
-    return Rows(
-        nodes=tuple(side),
-        pairs=tuple((d, here) for _ in side),
-        first=first,
-        phases=np.asarray((back - tour.arrival[here]) % tour.period),
-        directions=np.full(len(side), d, dtype=np.int64),
-        arrive=np.asarray(arrive),
-        rejoin=np.asarray(back),
     )
 
 

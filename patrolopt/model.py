@@ -73,7 +73,7 @@ class Params:
         tour period, is at most this share of the period (0.25: caps up to 1.25).
     excursions : bool
         For a team: whether an officer may step to any neighbour and straight back before
-        going on along its tour (:func:`patrolopt.decide._excursions`), not only to the
+        going on along its tour (:meth:`PatrolModel.moves`), not only to the
         neighbours next to it on a recovery tour.
     turn_share : float
         For a team: the share of tour-long stretches in which only one officer at a time may
@@ -124,7 +124,13 @@ class Moves:
     """Every move from one node with the recoveries it is checked against, one row each.
 
     Row ``r`` is a step to ``nodes[r]`` and then ``tours[d]`` entered at position ``p``,
-    ``(d, p) = pairs[r]``.
+    ``(d, p) = pairs[r]``.  For a team officer at its committed tour position the rows after
+    the first ``index.size`` are its excursions: a step to a neighbour and straight back,
+    then on along its tour from that position (:meth:`PatrolModel.moves`).
+
+    An officer leaving at ``now`` arrives at ``now + travel`` and starts its recovery at
+    ``rejoin = arrival + dwell + onward``; every node ``j`` is then first visited at
+    ``rejoin + offsets[r, j]``, except the row's own node, visited on arrival.
 
     Attributes
     ----------
@@ -132,10 +138,15 @@ class Moves:
     pairs : tuple of (int, int)
     travel, dwell : ndarray
         Travel time to the row's node and the dwell the tour model assumes there.
+    onward : ndarray
+        From the end of that dwell to the start of the recovery: minus the dwell for a move
+        (the recovery starts on arrival), the walk back for an excursion.
     index, columns : ndarray of int
-        ``0 .. R-1`` and ``nodes`` as arrays (to write each row's own arrival).
-    rows : ndarray of int
-        The row of :attr:`PatrolModel.offset_table` holding ``offsets[d][p]``.
+        ``0 .. M-1`` and their nodes, for the ``M`` moves (to write each one's own arrival;
+        an excursion's visit is not credited, see :meth:`PatrolModel.moves`).
+    offsets : ndarray
+        ``offsets[r]`` is ``PatrolModel.offsets[d][p]`` of the row's recovery: gathered once
+        here, since every decision from this node reads them.
     arrival, period : ndarray
         ``tours[d].arrival[p]`` and ``tours[d].period``.
     tours : ndarray of int
@@ -146,9 +157,10 @@ class Moves:
     pairs: tuple[tuple[int, int], ...]
     travel: FloatArray
     dwell: FloatArray
+    onward: FloatArray
     index: IntArray
     columns: IntArray
-    rows: IntArray
+    offsets: FloatArray
     arrival: FloatArray
     period: FloatArray
     tours: IntArray
@@ -248,7 +260,7 @@ class PatrolModel:
     offset_table: FloatArray
     offset_base: tuple[int, ...]
     restricted: tuple[bool, ...]
-    _moves: dict[tuple[int, int], Moves] = field(
+    _moves: dict[tuple[int, int, int], Moves] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -263,17 +275,34 @@ class PatrolModel:
         lone officer, the tour period)."""
         return float(self.cap.min()) - self.team_gap
 
-    def moves(self, u: int, direction: int) -> Moves:
+    def moves(self, u: int, direction: int, here: int = -1) -> Moves:
         """The moves from ``u`` and their recoveries, for an officer on ``tours[direction]``.
 
         For each neighbour ``v`` its :attr:`switches`, and for an officer on one of a team's
         local variants every position of ``v`` on its own tour too (its continuation is
-        always a candidate).  Built once per pair on first use: the decision rule asks for
-        them tens of thousands of times a shift.
+        always a candidate).
+
+        With ``here`` (a position of ``u`` on ``tours[direction]``, where a team officer
+        stands on its committed rotation) the excursions follow: a step from ``u`` to each
+        neighbour ``x`` and straight back, then on along the tour from ``here``, two edges
+        late.  The recoveries of the moves enter a tour at the neighbour, so they only reach
+        the neighbours next to ``u`` on some tour; a node next to ``u`` on the map but far
+        from it on the tour (the next corridor over, the room across the hall) was never a
+        choice.  The excursions spend slack a team's officers could not use otherwise: with
+        them H2 on DIAG_floor1 and cumberland with two officers rose from 0.49 and 0.48 to
+        0.53 and 0.54 (``docs/benchmarks-patrolopt.md``, ninth round).  A lone officer does
+        not take them: its slack is better spent on returns (cumberland's capture 0.172
+        without them, 0.117 with them).  The visit to ``x`` itself is not credited: the team
+        checks take every first visit for the start of the officer's periodic regime on its
+        tour, and ``x``'s is not (crediting it let four officers on grid at cap 1.5 break the
+        cap).  Leaving a visit out only makes the checks stricter.
+
+        Built once per key on first use: the decision rule asks for them tens of thousands of
+        times a shift.
         """
         # Only an officer on a tour it may not enter everywhere (a local variant) has moves
         # of its own; every other officer shares one table per node.
-        key = (u, direction if self.restricted[direction] else -1)
+        key = (u, direction if self.restricted[direction] or here >= 0 else -1, here)
         found = self._moves.get(key)
         if found is not None:
             return found
@@ -287,14 +316,24 @@ class PatrolModel:
             nodes += [v] * len(mine)
             pairs += mine
         columns = np.array(nodes, dtype=np.int64)
+        stay = self.model_dwell[columns]
+        onward = -stay
+        if here >= 0:
+            side = list(self.neighbours[u])
+            xs = np.array(side, dtype=np.int64)
+            nodes += side
+            pairs += [(direction, here)] * len(side)
+            onward = np.concatenate([onward, self.travel[xs, u]])
+        every = np.array(nodes, dtype=np.int64)
         found = Moves(
             nodes=tuple(nodes),
             pairs=tuple(pairs),
-            travel=self.travel[u, columns],
-            dwell=self.model_dwell[columns],
+            travel=self.travel[u, every],
+            dwell=self.model_dwell[every],
+            onward=onward,
             index=np.arange(len(columns)),
             columns=columns,
-            rows=np.array([self.offset_base[d] + p for d, p in pairs], dtype=np.int64),
+            offsets=self.offset_table[[self.offset_base[d] + p for d, p in pairs]],
             arrival=np.array([self.tours[d].arrival[p] for d, p in pairs]),
             period=np.array([self.tours[d].period for d, _ in pairs]),
             tours=np.array([d for d, _ in pairs], dtype=np.int64),

@@ -12,9 +12,10 @@ meets every deadline.  Where a lone officer's slack is scarce (caps up to 1.25),
 is steered by the return balance of :mod:`patrolopt.balance`, whose counts run over the
 plan: toward the nodes it comes back to least soon after leaving them, keeping slack back
 for the weakest one's return.  A team officer may also step to any neighbour and straight
-back before going on along its tour (:func:`~patrolopt.decide._excursions`).  A team officer
-that has gone a whole tour of decisions without a choice may hold once where it stands (the
-holds of :func:`~patrolopt.decide.decide`).  In a share of tour-long stretches a team takes turns:
+back before going on along its tour (the excursions of
+:meth:`~patrolopt.model.PatrolModel.moves`).  A team officer that has gone a whole tour of
+decisions without a choice may hold once where it stands (the holds of
+:func:`~patrolopt.decide.decide`).  In a share of tour-long stretches a team takes turns:
 only one officer at a time may spend slack, so the spacing varies (:mod:`patrolopt.turns`).
 At caps up to 1.25 a team's choice prefers the moves taken least often from the same pair of
 nodes so far (:mod:`patrolopt.variety`).

@@ -85,7 +85,7 @@ def test_moves_are_the_switches_of_every_neighbour() -> None:
         expected = [(v, dp) for v in model.neighbours[u] for dp in model.switches[v]]
         assert list(zip(moves.nodes, moves.pairs, strict=True)) == expected
         for r, (d, p) in enumerate(moves.pairs):
-            assert np.array_equal(model.offset_table[moves.rows[r]], model.offsets[d][p])
+            assert np.array_equal(moves.offsets[r], model.offsets[d][p])
             assert moves.arrival[r] == model.tours[d].arrival[p]
     variant = next(d for d in model.team_tours if model.restricted[d])
     for u in range(graph.n):

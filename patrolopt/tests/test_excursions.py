@@ -1,11 +1,11 @@
-"""A team officer's excursions: a step to any neighbour and straight back (decide._excursions)."""
+"""A team officer's excursions: a step to any neighbour and straight back (PatrolModel.moves)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from patrolopt.decide import _excursions, commitment_at
+from patrolopt.decide import commitment_at
 from patrolopt.metrics import conditional_entropy, gap_stats, node_sequences
 from patrolopt.model import Params, PatrolModel, prepare
 from patrolopt.problem import Officer, Problem
@@ -38,18 +38,23 @@ def test_an_excursion_visits_the_neighbour_then_goes_on_two_edges_late() -> None
     walk = model.tours[0].walk
     u = int(walk[3])
     mine = commitment_at(model, u, 1000.0, in_rotation=True)
-    extra = _excursions(model, 1000.0, u, mine)
-    assert extra.nodes == model.neighbours[u]
+    plain = model.moves(u, mine.direction)
+    moves = model.moves(u, mine.direction, mine.position)
+    # the moves come first, unchanged, then one excursion per neighbour
+    assert moves.nodes[: len(plain.nodes)] == plain.nodes
+    assert moves.nodes[len(plain.nodes) :] == model.neighbours[u]
+    assert moves.index.size == len(plain.nodes)
     on_time = mine.first  # the commitment kept without the excursion
-    for r, x in enumerate(extra.nodes):
-        there = 1000.0 + model.travel[u, x]
-        back = there + model.model_dwell[x] + model.travel[x, u]
-        assert extra.arrive[r] == pytest.approx(there)
-        assert extra.rejoin[r] == pytest.approx(back)
+    for r in range(len(plain.nodes), len(moves.nodes)):
+        x = moves.nodes[r]
+        there = 1000.0 + moves.travel[r]
+        back = there + moves.dwell[r] + moves.onward[r]
+        assert there == pytest.approx(1000.0 + model.travel[u, x])
+        assert back == pytest.approx(there + model.model_dwell[x] + model.travel[x, u])
         # every node, x too (its extra visit is not credited), is reached on the tour exactly
         # as late as the two edges and the stay at x
-        assert np.allclose(extra.first[r] - on_time, back - mine.arrival_s)
-        assert extra.pairs[r] == (mine.direction, mine.position)
+        assert np.allclose(back + moves.offsets[r] - on_time, back - mine.arrival_s)
+        assert moves.pairs[r] == (mine.direction, mine.position)
 
 
 def test_four_officers_with_half_a_tour_of_slack_keep_the_cap() -> None:
