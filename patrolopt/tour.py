@@ -9,6 +9,12 @@ shortest-path metric (OR-Tools routing: path-cheapest-arc start, then determinis
 local search so the same graph always yields the same tour), expanded back into a walk on
 the graph's edges.
 
+A search takes seconds on a large graph (most of a plan's time), and the same graph is
+planned again and again: every shift of a school, every cap of the gap-cap page, every cap
+of a benchmark row.  So each process keeps the orders of its last searches
+(:data:`ORDER_CACHE_SIZE`), keyed by the distance matrix the search sees; the search is
+deterministic, so a kept order is the one a new search would find.
+
 The randomised planner uses the tour as a *recovery route*: from any occurrence of a node it
 can rejoin the tour forwards (or, for one officer, backwards) and knows, through
 :attr:`Tour.first_offset`, when that rotation first reaches every node.
@@ -16,6 +22,9 @@ can rejoin the tour forwards (or, for one officer, backwards) and knows, through
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,10 +36,25 @@ from scipy.sparse.csgraph import shortest_path
 from patrolopt.errors import GraphError
 from patrolopt.graph import PatrolGraph
 
-__all__ = ["Tour", "optimal_tour", "shortest_paths", "step_times", "tour_order"]
+__all__ = [
+    "ORDER_CACHE_SIZE",
+    "Tour",
+    "clear_tour_cache",
+    "optimal_tour",
+    "shortest_paths",
+    "step_times",
+    "tour_order",
+]
 
 #: Guided-local-search solutions explored; a count (not a time limit) keeps tours reproducible.
 SOLUTION_LIMIT = 60
+
+#: Tour searches a process keeps (least recently used dropped first): a district's zones and
+#: the benchmark's maps fit many times over, at a few kilobytes each.
+ORDER_CACHE_SIZE = 64
+
+_orders: OrderedDict[tuple[bytes, int, int], tuple[int, ...]] = OrderedDict()
+_orders_lock = threading.Lock()
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -78,7 +102,30 @@ def tour_order(
     if n <= 3:
         return list(range(n))
     scaled = np.rint(dist * 1000).astype(np.int64)
-    manager = pywrapcp.RoutingIndexManager(n, 1, first_solution % n)
+    key = (hashlib.sha256(scaled.tobytes()).digest(), first_solution % n, solutions)
+    with _orders_lock:
+        kept = _orders.get(key)
+        if kept is not None:
+            _orders.move_to_end(key)
+            return list(kept)
+    order = _search(scaled, first_solution % n, solutions)
+    with _orders_lock:
+        _orders[key] = tuple(order)
+        while len(_orders) > ORDER_CACHE_SIZE:
+            _orders.popitem(last=False)
+    return order
+
+
+def clear_tour_cache() -> None:
+    """Forget every kept tour search (the benchmark times plans from cold)."""
+    with _orders_lock:
+        _orders.clear()
+
+
+def _search(scaled: IntArray, start: int, solutions: int) -> list[int]:
+    """The OR-Tools search of :func:`tour_order` on millisecond costs ``scaled``."""
+    n = scaled.shape[0]
+    manager = pywrapcp.RoutingIndexManager(n, 1, start)
     routing = pywrapcp.RoutingModel(manager)
 
     callback = routing.RegisterTransitMatrix(scaled.tolist())
