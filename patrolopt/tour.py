@@ -5,9 +5,9 @@ Problem: the shortest closed walk that visits every node of the patrol graph, wh
 period of this walk is the smallest achievable worst gap (Chevaleyre 2004, "Theoretical
 analysis of the multi-agent patrolling problem", IAT), and ``k`` officers evenly spaced on it
 reach a worst gap of period / k.  It is computed as a travelling-salesman tour on the
-shortest-path metric (OR-Tools routing: path-cheapest-arc start, then deterministic greedy
-local search so the same graph always yields the same tour), expanded back into a walk on
-the graph's edges.
+shortest-path metric (OR-Tools routing: path-cheapest-arc start, then guided local search
+stopped after a count of solutions, with no time limit anywhere, so the same graph always
+yields the same tour), expanded back into a walk on the graph's edges.
 
 A search takes seconds on a large graph (most of a plan's time), and the same graph is
 planned again and again: every shift of a school, every cap of the gap-cap page, every cap
