@@ -316,8 +316,7 @@ class PatrolModel:
             nodes += [v] * len(mine)
             pairs += mine
         columns = np.array(nodes, dtype=np.int64)
-        stay = self.model_dwell[columns]
-        onward = -stay
+        onward = -self.model_dwell[columns]
         if here >= 0:
             side = list(self.neighbours[u])
             xs = np.array(side, dtype=np.int64)
