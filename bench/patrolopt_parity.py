@@ -111,7 +111,7 @@ def main() -> None:
         "departures": departures,
         "point_needed_for_target": round(needed, 4),
         "mean_return_steps_needed_long_at_cap": round(
-            cap_steps - (cap_steps - mean_gap) / needed, 2
+            return_needed(mean_gap, cap_steps, needed), 2
         ),
     }
     if args.long_T is not None:

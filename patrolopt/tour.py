@@ -112,13 +112,14 @@ def tour_order(
     if n <= 3:
         return list(range(n))
     scaled = np.rint(dist * 1000).astype(np.int64)
-    key = (hashlib.sha256(scaled.tobytes()).digest(), first_solution % n, solutions)
+    start = first_solution % n
+    key = (hashlib.sha256(scaled.tobytes()).digest(), start, solutions)
     with _orders_lock:
         kept = _orders.get(key)
         if kept is not None:
             _orders.move_to_end(key)
             return list(kept)
-    order = _search(scaled, first_solution % n, solutions)
+    order = _search(scaled, start, solutions)
     with _orders_lock:
         _orders[key] = tuple(order)
         while len(_orders) > ORDER_CACHE_SIZE:
