@@ -339,12 +339,16 @@ def merge_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     Planners keep the order in which they first appear; a planner present in several runs
     keeps the result of the last one.  The shipped planner's rows come first, by gap cap.
     Rows come in the benchmark's order of maps (:data:`MAPS`, then :data:`CAMPUSES`), by k.
-    ``days`` becomes the smallest number of days of the joined runs.
+    ``days`` becomes the smallest number of days of the joined runs.  A run made on another
+    optimal tour (the tour search or the map changed since) replaces the earlier runs of its
+    (map, k) whole: their figures are relative to a tour that is no longer the map's.
     """
     joined: dict[tuple[str, int], dict[str, Any]] = {}
     for row in rows:
         key = (str(row["map"]), int(row["k"]))
-        if key not in joined:
+        if key not in joined or not math.isclose(
+            float(joined[key]["tour_s"]), float(row["tour_s"]), rel_tol=1e-9
+        ):
             joined[key] = {**row, "planners": list(row["planners"])}
             continue
         into = joined[key]

@@ -17,6 +17,7 @@ def _row(days: int, *planners: tuple[str, float]) -> dict[str, Any]:
         "map": "grid",
         "k": 1,
         "days": days,
+        "tour_s": 148.2,
         "planners": [{"planner": name, "value": value} for name, value in planners],
     }
 
@@ -36,6 +37,18 @@ def test_merge_keeps_one_row_per_map_and_k_and_the_last_result() -> None:
         ("B3 x", 0.0),
     ]
     assert baselines["planners"][0]["value"] == 1.0  # inputs are not modified
+
+
+def test_a_run_on_another_tour_replaces_the_earlier_runs_of_its_row() -> None:
+    old = _row(20, ("patrolopt cap 1.25", 1.0), ("B1 TSP cycle", 2.0), ("B3 x", 0.0))
+    shorter = {**_row(20, ("patrolopt cap 1.25", 3.0), ("B1 TSP cycle", 4.0)), "tour_s": 140.0}
+    merged = merge_rows([old, shorter])
+    assert merged[0]["tour_s"] == 140.0
+    # B3 was measured against the old tour's gaps, so it does not survive
+    assert [(p["planner"], p["value"]) for p in merged[0]["planners"]] == [
+        ("patrolopt cap 1.25", 3.0),
+        ("B1 TSP cycle", 4.0),
+    ]
 
 
 def test_run_rejects_an_unknown_planner_group() -> None:
