@@ -50,10 +50,12 @@ class Params:
     tour_solutions : int
         Guided-local-search solutions explored for the optimal tour.
     alt_tours : int
-        For a lone officer: further tour searches started from other nodes.  Every distinct
-        closed walk they find whose period fits under the smallest gap cap becomes an extra
-        recovery route (both directions), so more moves are provably safe.  Teams recover
-        along the optimal tour and its local variants of the same period instead.
+        For a lone officer: further tour searches started from other nodes.  The shortest
+        walk of all the searches is the officer's optimal tour (it sets the cap), and every
+        other distinct closed walk whose period fits under the smallest gap cap becomes an
+        extra recovery route (both directions), so more moves are provably safe.  Teams
+        search once (for time) and recover along that tour and its local variants of the
+        same period instead.
     balance : float
         For a lone officer: strength of the return balance (:mod:`patrolopt.balance`), which
         weights the random choice toward the node it has come back to least soon after
@@ -403,7 +405,16 @@ def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
     step = step_times(graph, mode)
     forward = optimal_tour(graph, mode, solutions=params.tour_solutions)
     model_dwell = np.array([node.model_dwell_s() for node in graph.nodes])
-    backward = forward.reversed(graph.travel_matrix(mode), model_dwell)
+    travel = graph.travel_matrix(mode)
+    alternatives: list[Tour] = []
+    if problem.k == 1 and params.alt_tours:
+        alternatives = _alternative_tours(graph, mode, forward, params)
+        # A search from another node can end on a shorter tour (campus-medium: 1.5 %); the
+        # officer's optimal tour is then that one, since it sets the cap and the recovery.
+        best = min(range(len(alternatives)), key=lambda i: alternatives[i].period, default=-1)
+        if best >= 0 and alternatives[best].period < forward.period - 1e-6:
+            alternatives[best], forward = forward, alternatives[best]
+    backward = forward.reversed(travel, model_dwell)
     dist, pred = shortest_paths(step)
     k_eff = _fewest_available(problem)
     team_gap = forward.period / k_eff
@@ -424,10 +435,12 @@ def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
                 node=node.id,
             )
     tours = [forward, backward]
-    travel = graph.travel_matrix(mode)
     occurrences = [tuple(t.occurrences(v) for v in range(graph.n)) for t in tours]
     if problem.k == 1 and params.alt_tours:
-        tours += _alternative_tours(graph, mode, forward, float(cap.min()), params, travel)
+        # longer than the tightest cap, a tour cannot serve as a recovery route
+        for tour in alternatives:
+            if tour.period <= float(cap.min()) + 1e-6:
+                tours += [tour, tour.reversed(travel, model_dwell)]
         occurrences += [tuple(t.occurrences(v) for v in range(graph.n)) for t in tours[2:]]
         team_tours = tuple(range(len(tours)))
         entries = occurrences
@@ -548,20 +561,12 @@ def _displacement(times: FloatArray, period: float) -> FloatArray:
     return np.asarray(np.minimum(apart, period - apart).min(axis=2))
 
 
-def _alternative_tours(
-    graph: PatrolGraph,
-    mode: str,
-    forward: Tour,
-    limit: float,
-    params: Params,
-    travel: FloatArray,
-) -> list[Tour]:
-    """Distinct closed walks with period <= ``limit``, each forwards and backwards.
+def _alternative_tours(graph: PatrolGraph, mode: str, forward: Tour, params: Params) -> list[Tour]:
+    """Closed walks other than ``forward`` from ``params.alt_tours`` further searches.
 
     Searches start from evenly spread nodes (deterministic, so the model is reproducible).
-    A walk that is a rotation or reversal of one already kept is dropped.
+    A walk that is a rotation or reversal of ``forward`` or of one already kept is dropped.
     """
-    dwell = np.array([node.model_dwell_s() for node in graph.nodes])
 
     def key(walk: IntArray) -> tuple[int, ...]:
         m = len(walk)
@@ -581,13 +586,11 @@ def _alternative_tours(
             first_solution=int(start),
             solutions=max(1, params.tour_solutions // 3),
         )
-        if tour.period > limit + 1e-6:
-            continue
         k = key(tour.walk)
         if k in seen:
             continue
         seen.add(k)
-        out += [tour, tour.reversed(travel, dwell)]
+        out.append(tour)
     return out
 
 

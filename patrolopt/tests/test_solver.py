@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 
+from patrolopt import model as model_module
 from patrolopt.__main__ import main
 from patrolopt.decide import HOLD_SHARE
 from patrolopt.graph import PatrolGraph
@@ -18,6 +19,7 @@ from patrolopt.plan import Step
 from patrolopt.problem import FixedPost, Officer, Problem
 from patrolopt.solver import plan_with, solve
 from patrolopt.tests.conftest import MAP_DIR
+from patrolopt.tour import Tour, optimal_tour
 from patrolopt.validate import validate_plan
 
 HOUR = 3600.0
@@ -186,6 +188,31 @@ def test_lone_officer_gets_alternative_recovery_tours(grid: PatrolGraph) -> None
     # a team keeps the optimal tour and its local variants of the same period
     assert all(abs(teams.tours[d].period - teams.period) <= 1e-6 for d in teams.team_tours)
     assert 1 not in teams.team_tours
+
+
+def test_lone_officer_walks_the_shortest_tour_its_searches_found(
+    grid: PatrolGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    true = optimal_tour(grid, "foot")
+    # the first search ends on a longer tour: the optimal one with a step there and back
+    walk = np.array([true.walk[0], true.walk[1], *true.walk], dtype=np.int64)
+    dwell = np.zeros(grid.n)
+    longer = Tour.from_walk(walk, grid.travel_matrix("foot"), dwell)
+    assert longer.period > true.period + 1
+
+    def searched(graph: PatrolGraph, mode: str, *, first_solution: int = 0, **_: int) -> Tour:
+        return longer if first_solution == 0 else true
+
+    monkeypatch.setattr(model_module, "optimal_tour", searched)
+    alone = prepare(Problem(grid, team(1), horizon_s=HOUR, warmup_s=600))
+    assert alone.period == pytest.approx(true.period)
+    assert alone.team_gap == pytest.approx(true.period)
+    assert np.array_equal(alone.tours[0].walk, true.walk)
+    # the longer tour is still a recovery route, within the cap
+    assert any(np.array_equal(t.walk, longer.walk) for t in alone.tours[2:])
+    # a team searches once (for time), so it keeps the first search's tour
+    pair = prepare(Problem(grid, team(2), horizon_s=HOUR, warmup_s=600))
+    assert pair.period == pytest.approx(longer.period)
 
 
 @pytest.mark.parametrize(("name", "k"), [("grid", 2), ("grid", 4), ("DIAG_labs", 2), ("1r5", 2)])
