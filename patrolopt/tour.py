@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.constraint_solver.routing_parameters_pb2 import RoutingSearchParameters
 from ortools.util import optional_boolean_pb2
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import shortest_path
@@ -142,28 +143,16 @@ def _search(scaled: IntArray, start: int, solutions: int) -> list[int]:
 
     callback = routing.RegisterTransitMatrix(scaled.tolist())
     routing.SetArcCostEvaluatorOfAllVehicles(callback)
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
-    params.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    )
-    params.solution_limit = solutions
-    # The large-neighbourhood operators run under a time limit (100 ms each by default), so
-    # on a slower machine they could end elsewhere; without them the search is a pure count
-    # and a graph has one tour on every machine.  On the ten benchmark maps they found
-    # nothing the others miss: every tour is the same without them.
-    for operator in _TIMED_OPERATORS:
-        setattr(params.local_search_operators, operator, optional_boolean_pb2.BOOL_FALSE)
-    solution = routing.SolveWithParameters(params)
+    guided = _search_parameters(routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
+    guided.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    guided.solution_limit = solutions
+    solution = routing.SolveWithParameters(guided)
     # The count stops guided local search after a fixed number of moves, which on a large
     # graph comes before the tour is even locally optimal (the 300-node campus: 5 % longer
     # than where plain descent from it ends).  So the search ends with a descent: it only
     # takes moves that shorten the tour, stops by itself, and leaves a tour that is already
     # locally optimal as it is.
-    descent = pywrapcp.DefaultRoutingSearchParameters()
-    descent.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
-    for operator in _TIMED_OPERATORS:
-        setattr(descent.local_search_operators, operator, optional_boolean_pb2.BOOL_FALSE)
+    descent = _search_parameters(routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT)
     solution = routing.SolveFromAssignmentWithParameters(solution, descent)
     index = routing.Start(0)
     order = []
@@ -171,6 +160,21 @@ def _search(scaled: IntArray, start: int, solutions: int) -> list[int]:
         order.append(manager.IndexToNode(index))
         index = solution.Value(routing.NextVar(index))
     return order
+
+
+def _search_parameters(metaheuristic: int) -> RoutingSearchParameters:
+    """OR-Tools search parameters with ``metaheuristic`` and no operator under a time limit.
+
+    The large-neighbourhood operators run under a time limit (100 ms each by default), so on
+    a slower machine they could end elsewhere; without them the search is a pure count and a
+    graph has one tour on every machine.  On the ten benchmark maps they found nothing the
+    others miss: every tour is the same without them.
+    """
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.local_search_metaheuristic = metaheuristic
+    for operator in _TIMED_OPERATORS:
+        setattr(params.local_search_operators, operator, optional_boolean_pb2.BOOL_FALSE)
+    return params
 
 
 @dataclass(frozen=True)

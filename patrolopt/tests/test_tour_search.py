@@ -2,9 +2,9 @@
 
 A count of guided-local-search solutions is a count of moves, so on a large graph it used to
 stop before the tour was locally optimal (the 300-node benchmark campus: 5 % longer than a
-descent from it).  These tests stop the guided search after one solution, the construction
-itself, and check that what comes back admits no shortening 2-opt or node move, which a
-cheapest-arc construction on scattered points always does.
+descent from it).  The test stops the guided search after one solution, the construction
+itself, and checks that what comes back admits no shortening 2-opt move and no shortening
+move of one node; the search without its closing descent fails it on these point sets.
 """
 
 from __future__ import annotations
