@@ -412,7 +412,7 @@ def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
         # A search from another node can end on a shorter tour (campus-medium: 1.5 %); the
         # officer's optimal tour is then that one, since it sets the cap and the recovery.
         best = min(range(len(alternatives)), key=lambda i: alternatives[i].period, default=-1)
-        if best >= 0 and alternatives[best].period < forward.period - 1e-6:
+        if best >= 0 and alternatives[best].period < forward.period - PERIOD_TOL_S:
             alternatives[best], forward = forward, alternatives[best]
     backward = forward.reversed(travel, model_dwell)
     dist, pred = shortest_paths(step)
@@ -439,7 +439,7 @@ def prepare(problem: Problem, params: Params | None = None) -> PatrolModel:
     if problem.k == 1 and params.alt_tours:
         # longer than the tightest cap, a tour cannot serve as a recovery route
         for tour in alternatives:
-            if tour.period <= float(cap.min()) + 1e-6:
+            if tour.period <= float(cap.min()) + PERIOD_TOL_S:
                 tours += [tour, tour.reversed(travel, model_dwell)]
         occurrences += [tuple(t.occurrences(v) for v in range(graph.n)) for t in tours[2:]]
         team_tours = tuple(range(len(tours)))
